@@ -1,0 +1,54 @@
+"""Rules: saved searches that decide which new articles are worth telling someone about."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib.resources import files
+from typing import Any
+
+from alerts.query import Query, parse
+
+DEFAULT_PACK = "default_rules.toml"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A query plus filters plus where to send what it finds (``[[rules]]`` in pantau.toml)."""
+
+    name: str = field(metadata={"help": "short identifier, shown in alerts"})
+    query: str = field(metadata={"help": "what to look for, in Pantau's query language"})
+    description: str = field(default="", metadata={"help": "what the rule is about, for people"})
+    destinations: tuple[str, ...] = field(
+        default=(), metadata={"help": "destination names to alert (default: all of them)"})
+    sources: tuple[str, ...] = field(
+        default=(), metadata={"help": "only articles of these sources (default: all)"})
+    languages: tuple[str, ...] = field(
+        default=(), metadata={"help": "only articles in these languages, e.g. id, en"})
+    max_age_days: float = field(
+        default=7.0, metadata={"help": "no alert for articles published longer ago than this"})
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", self.name):
+            raise ValueError("a rule name may hold only letters, digits, '.', '-' and '_'")
+        self.parsed  # noqa: B018 - parse now, so a broken query fails on load
+
+    @cached_property
+    def parsed(self) -> Query:
+        """The rule's query, parsed."""
+        return parse(self.query)
+
+    def accepts(self, source: str, language: str | None) -> bool:
+        """Whether the rule's source and language filters let an article through."""
+        if self.sources and source not in self.sources:
+            return False
+        return not self.languages or (language or "") in self.languages
+
+
+def default_rule_pack() -> list[dict[str, Any]]:
+    """The shipped rule pack, as ``[[rules]]`` tables ready for validation."""
+    text = files("alerts").joinpath(DEFAULT_PACK).read_text(encoding="utf-8")
+    rules: list[dict[str, Any]] = tomllib.loads(text)["rules"]
+    return rules

@@ -1,0 +1,45 @@
+"""What flows through the crawl's item pipelines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scrapy.http import Response
+
+from crawler.extract import Extracted
+
+
+@dataclass
+class PageItem:
+    """A fetched article page; the extraction pipeline fills ``extracted``."""
+
+    url: str
+    source: str
+    status: int
+    body: bytes = field(repr=False)
+    is_html: bool
+    requested_urls: tuple[str, ...] = ()
+    listed_at: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    extracted: Extracted | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_response(cls, response: Response, source: str, *, is_html: bool) -> PageItem:
+        """The item for an article page as Scrapy received it."""
+        headers = response.headers
+        return cls(
+            url=response.url,
+            source=source,
+            status=response.status,
+            body=response.body if is_html else b"",
+            is_html=is_html,
+            requested_urls=tuple(response.meta.get("redirect_urls", ())),
+            listed_at=response.meta.get("pantau_listed_at"),
+            etag=_header(headers.get(b"ETag")),
+            last_modified=_header(headers.get(b"Last-Modified")),
+        )
+
+
+def _header(value: bytes | None) -> str | None:
+    return value.decode("latin-1") if value else None

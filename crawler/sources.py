@@ -1,0 +1,71 @@
+"""A source: one site Pantau follows, and the entry points where its new articles appear."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True)
+class Source:
+    """A site to crawl, as written in ``[[sources]]`` of pantau.toml.
+
+    Articles are found through any mix of feeds (RSS, Atom, RDF), sitemaps (indexes, plain and
+    Google News) and listing pages (for sites without a feed, such as ministries), and are
+    fetched only within the source's domains.
+    """
+
+    name: str = field(metadata={"help": "short identifier: letters, digits, - and _"})
+    title: str = field(default="", metadata={"help": "the site's name as people know it"})
+    feeds: tuple[str, ...] = field(default=(), metadata={"help": "RSS, Atom or RDF feed URLs"})
+    sitemaps: tuple[str, ...] = field(
+        default=(), metadata={"help": "sitemap or sitemap-index URLs (Google News too)"})
+    listings: tuple[str, ...] = field(
+        default=(), metadata={"help": "listing pages that link to articles, first page"})
+    article_pattern: str = field(
+        default="", metadata={"help": "regular expression an article URL must match"})
+    max_pages: int = field(
+        default=3, metadata={"help": "listing pages followed per listing and crawl"})
+    max_age_days: float = field(
+        default=3.0, metadata={"help": "sitemap and feed entries older than this are skipped"})
+    language: str = field(default="id", metadata={"help": "the site's main language"})
+    domains: tuple[str, ...] = field(
+        default=(), metadata={"help": "domains links may lead to (default: the entry points')"})
+    interval: str = field(default="30m", metadata={"help": "how often to crawl: 15m, 2h, 1d"})
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", self.name):
+            raise ValueError("a source name may hold only letters, digits, '-' and '_'")
+        if not (self.feeds or self.sitemaps or self.listings):
+            raise ValueError("give at least one of feeds, sitemaps or listings")
+        for url in self.entry_points:
+            if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+                raise ValueError(f"{url!r} is not an http(s) URL")
+        try:
+            re.compile(self.article_pattern)
+        except re.error as error:
+            raise ValueError(f"article_pattern is not a regular expression: {error}") from error
+
+    @property
+    def entry_points(self) -> tuple[str, ...]:
+        """Every URL a crawl of this source starts from."""
+        return self.feeds + self.sitemaps + self.listings
+
+    @cached_property
+    def allowed_domains(self) -> tuple[str, ...]:
+        """The host names this source's crawl may fetch from."""
+        if self.domains:
+            return self.domains
+        hosts = (urlsplit(url).hostname for url in self.entry_points)
+        return tuple(dict.fromkeys(host for host in hosts if host))
+
+    @cached_property
+    def article_regex(self) -> re.Pattern[str] | None:
+        """The compiled ``article_pattern``, or None where any URL may be an article."""
+        return re.compile(self.article_pattern) if self.article_pattern else None
+
+    def is_article_url(self, url: str) -> bool:
+        """Whether a link found on this source may lead to an article."""
+        return self.article_regex is None or bool(self.article_regex.search(url))

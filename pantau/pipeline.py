@@ -1,0 +1,65 @@
+"""One pass of the whole flow: crawl the sources, match new articles, deliver due alerts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from alerts import DeliveryReport, MatchReport, deliver_due, match_new_articles
+from crawler import CrawlResult, Source, crawl, crawl_settings
+from crawler.runner import ProgressCallback
+from pantau import __version__
+from pantau.config import Config
+from storage import Archive
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What a pass did, stage by stage."""
+
+    crawls: list[CrawlResult]
+    matching: MatchReport
+    delivery: DeliveryReport
+
+    @property
+    def pages(self) -> int:
+        return sum(result.pages for result in self.crawls)
+
+    @property
+    def new_articles(self) -> int:
+        return sum(result.new_articles for result in self.crawls)
+
+    @property
+    def errors(self) -> int:
+        return sum(result.errors for result in self.crawls)
+
+
+def user_agent(config: Config) -> str:
+    """The User-Agent Pantau sends: its name, version and the operator's contact."""
+    contact = config.settings.contact or "https://github.com/pantau-news/pantau"
+    return f"Pantau/{__version__} (news monitoring; +{contact})"
+
+
+def scrapy_settings(config: Config, overrides: dict[str, Any] | None = None) -> Any:
+    """Scrapy settings for crawling with ``config``."""
+    return crawl_settings({"PANTAU_ARCHIVE": str(config.archive_path),
+                           "USER_AGENT": user_agent(config), **(overrides or {})})
+
+
+async def run_once(config: Config, *, sources: Sequence[Source] | None = None,
+                   scrapy_overrides: dict[str, Any] | None = None, deliver: bool = True,
+                   progress: ProgressCallback | None = None) -> RunSummary:
+    """Crawl ``sources`` (default: all), then match and deliver, against the config's archive."""
+    chosen = config.sources if sources is None else sources
+    results = await crawl(chosen, scrapy_settings(config, scrapy_overrides), progress)
+    with Archive.open(config.archive_path) as archive:
+        matching = match_new_articles(archive, config.rules, config.destinations_of)
+        if progress is not None:
+            progress("alerts", f"queued {matching.alerts_queued}")
+        delivery = DeliveryReport()
+        if deliver:
+            destinations = {d.name: d for d in config.destinations}
+            delivery = await deliver_due(archive, destinations,
+                                         timezone=config.settings.timezone)
+    return RunSummary(results, matching, delivery)

@@ -1,0 +1,112 @@
+"""How results look on the terminal: tables and summaries built with rich."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from pantau.pipeline import RunSummary
+from storage import Alert, Archive, SearchHit
+
+_HIGHLIGHT = re.compile(r"\\?\*\\?\*(.+?)\\?\*\\?\*")
+
+
+def highlighted(snippet: str) -> str:
+    """A snippet with its ``**hits**`` as rich markup, everything else escaped."""
+    return _HIGHLIGHT.sub(r"[bold yellow]\1[/]", escape(snippet))
+
+
+def hits_table(hits: Sequence[SearchHit], query: str) -> Table:
+    """Search hits: title, source, date and the highlighted snippet."""
+    table = Table(title=f"{len(hits)} hits for {escape(query)}", show_lines=True)
+    table.add_column("#", justify="right")
+    table.add_column("title / snippet", ratio=3)
+    table.add_column("source")
+    table.add_column("published", no_wrap=True)
+    for hit in hits:
+        story = f"[bold][link={hit.url}]{escape(hit.title or hit.url)}[/link][/]\n"
+        story += highlighted(hit.snippet)
+        if hit.cluster_size > 1:
+            story += f"\n[dim]also carried by {hit.cluster_size - 1} other outlet(s)[/]"
+        table.add_row(str(hit.id), story, hit.source, (hit.published_at or "")[:16])
+    return table
+
+
+def alert_table(alerts: Sequence[Alert]) -> Table:
+    """Alerts: where, what, which rule and terms, and how delivery went."""
+    table = Table(title=f"{len(alerts)} alerts", show_lines=True)
+    for column in ("id", "status", "destination", "rule / terms", "article", "tries / error"):
+        table.add_column(column)
+    for alert in alerts:
+        table.add_row(
+            str(alert.id), alert.status, alert.destination,
+            f"{escape(alert.rule)}\n[dim]{escape(', '.join(alert.terms))}[/]",
+            escape(alert.title or alert.url),
+            f"{alert.attempts}" + (f"\n[red]{escape(alert.last_error)}[/]"
+                                   if alert.last_error else ""),
+        )
+    return table
+
+
+def run_summary_dict(summary: RunSummary, archive: Archive, path: Path) -> dict[str, Any]:
+    """A crawl pass as a JSON-ready summary."""
+    return {
+        "pages": summary.pages,
+        "new_articles": summary.new_articles,
+        "articles": archive.counts()["articles"],
+        "errors": summary.errors,
+        "sources": {r.source: {"pages": r.pages, "new_articles": r.new_articles,
+                               "errors": r.errors} for r in summary.crawls},
+        "matches_by_rule": summary.matching.matches,
+        "alerts_queued": summary.matching.alerts_queued,
+        "alerts_sent": summary.delivery.sent,
+        "alerts_retrying": summary.delivery.retry,
+        "alerts_failed": summary.delivery.failed,
+        "archive": str(path),
+    }
+
+
+def print_run_summary(console: Console, summary: RunSummary, archive: Archive, path: Path,
+                      *, as_json: bool) -> None:
+    """Print what a crawl pass did."""
+    data = run_summary_dict(summary, archive, path)
+    if as_json:
+        console.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    table = Table("source", "pages", "new articles", "errors", title="Crawl")
+    for name, counts in data["sources"].items():
+        table.add_row(name, str(counts["pages"]), str(counts["new_articles"]),
+                      str(counts["errors"]))
+    console.print(table)
+    _print_tail(console, data)
+
+
+def print_demo_summary(console: Console, data: dict[str, Any]) -> None:
+    """Print what the demo did and what to try next."""
+    console.print(f"[bold]Pantau demo[/] crawled {data['pages']} pages from the demo ministry "
+                  f"and news sites; [bold]{data['articles']}[/] articles in the archive "
+                  f"({data['new_articles']} new).")
+    _print_tail(console, data)
+    console.print(f"The chat receiver got {data['messages_received']} messages.")
+    console.print("\nTry next:")
+    for command in data["try_next"]:
+        console.print(f"  {escape(command)}")
+
+
+def _print_tail(console: Console, data: dict[str, Any]) -> None:
+    rules = Table("rule", "matches", title="Matches per rule (this run)")
+    for rule, count in sorted(data["matches_by_rule"].items()):
+        rules.add_row(rule, str(count))
+    console.print(rules)
+    console.print(f"Alerts: {data['alerts_queued']} queued, [bold]{data['alerts_sent']}[/] "
+                  f"sent, {data['alerts_retrying']} to retry, {data['alerts_failed']} failed.")
+    if data["errors"]:
+        console.print(f"[yellow]{data['errors']} crawl errors[/] (run with -v for details).")
+    console.print(f"Archive: {data['archive']}")

@@ -1,0 +1,407 @@
+"""The archive: one SQLite file that every stage of Pantau reads and writes through.
+
+All SQL of Pantau lives here. Writes run in ``BEGIN IMMEDIATE`` transactions on a WAL-mode file
+with a busy timeout, so a crawl, a delivery loop and a CLI command can share one archive; a write
+either lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Self
+
+import sqlite_utils
+
+from storage.exceptions import ArchiveError, ArchiveVersionError
+from storage.models import (
+    Alert,
+    Article,
+    ArticleRecord,
+    AttemptResult,
+    CrawlRun,
+    NewMatch,
+    PageRecord,
+    SearchHit,
+)
+from storage.schema import MIGRATIONS
+
+BUSY_TIMEOUT_MS = 10_000
+_WHITESPACE = re.compile(r"\s+")
+
+
+def utcnow() -> str:
+    """The current time as the archive writes it: ISO 8601, UTC, whole seconds."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def content_hash(text: str) -> str:
+    """A fingerprint of an article body that ignores case and spacing."""
+    normal = _WHITESPACE.sub(" ", text.casefold()).strip()
+    return hashlib.sha256(normal.encode()).hexdigest()
+
+
+class Archive:
+    """A Pantau archive file, migrated to the current schema on open."""
+
+    def __init__(self, db: sqlite_utils.Database, path: Path) -> None:
+        self.db = db
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | Path) -> Self:
+        """Open (creating if needed) the archive at ``path`` and bring its schema up to date."""
+        path = Path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        except (OSError, sqlite3.Error) as error:
+            raise ArchiveError(f"cannot open the archive {path}: {error}") from error
+        archive = cls(sqlite_utils.Database(conn), path)
+        archive._configure()
+        archive._migrate()
+        return archive
+
+    def close(self) -> None:
+        """Close the file; the archive object must not be used afterwards."""
+        self.db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _configure(self) -> None:
+        try:
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            with self.db.ensure_autocommit_on():
+                self.db.conn.execute("PRAGMA journal_mode = wal")
+            self.db.execute("PRAGMA foreign_keys = on")
+            self.db.execute("PRAGMA synchronous = normal")
+        except sqlite3.DatabaseError as error:
+            raise ArchiveError(f"{self.path} is not a Pantau archive: {error}") from error
+
+    def _migrate(self) -> None:
+        version = self.schema_version
+        if version > len(MIGRATIONS):
+            raise ArchiveVersionError(
+                f"{self.path} has schema version {version}, newer than this Pantau knows "
+                f"({len(MIGRATIONS)}): upgrade Pantau before opening it"
+            )
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.write():
+                for statement in _statements(script):
+                    self.db.conn.execute(statement)
+                self.db.conn.execute(f"PRAGMA user_version = {number}")
+
+    @property
+    def schema_version(self) -> int:
+        """How many migrations this file has had."""
+        return int(self.db.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite_utils.Database]:
+        """A write transaction that takes the file's write lock at once (``BEGIN IMMEDIATE``).
+
+        sqlite-utils' ``atomic()`` issues a deferred ``BEGIN``, which under concurrent writers
+        fails with "database is locked" instead of waiting out the busy timeout.
+        """
+        self.db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.rollback()
+            raise
+        self.db.commit()
+
+    # -- crawling -----------------------------------------------------------------------------
+
+    def start_crawl(self, source: str) -> int:
+        """Record that a crawl of ``source`` began; returns the crawl run's id."""
+        now = utcnow()
+        with self.write() as db:
+            db.execute("INSERT OR IGNORE INTO sources (name, first_seen_at) VALUES (?, ?)",
+                       [source, now])
+            cursor = db.execute("INSERT INTO crawl_runs (source, started_at) VALUES (?, ?)",
+                                [source, now])
+        return int(cursor.lastrowid or 0)
+
+    def finish_crawl(self, run_id: int, *, status: str, finish_reason: str,
+                     counts: dict[str, int]) -> None:
+        """Record the end of a crawl run with Scrapy's counts."""
+        with self.write() as db:
+            db.execute(
+                "UPDATE crawl_runs SET finished_at = ?, status = ?, finish_reason = ?,"
+                " requests = ?, pages = ?, new_articles = ?, errors = ? WHERE id = ?",
+                [utcnow(), status, finish_reason, counts.get("requests", 0),
+                 counts.get("pages", 0), counts.get("new_articles", 0),
+                 counts.get("errors", 0), run_id],
+            )
+
+    def crawl_runs(self, limit: int = 20) -> list[CrawlRun]:
+        """The most recent crawl runs, newest first."""
+        rows = self.db.query("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT ?", [limit])
+        return [CrawlRun(**row) for row in rows]
+
+    def known_urls(self, urls: Iterable[str]) -> set[str]:
+        """Those of ``urls`` already fetched as pages or archived as articles."""
+        wanted = list(dict.fromkeys(urls))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 400):
+            chunk = wanted[start:start + 400]
+            marks = ",".join("?" * len(chunk))
+            sql = (f"SELECT url AS u FROM pages WHERE url IN ({marks}) AND outcome != 'error'"
+                   f" UNION SELECT canonical_url FROM pages WHERE canonical_url IN ({marks})"
+                   f" UNION SELECT canonical_url FROM articles WHERE canonical_url IN ({marks})")
+            found.update(row["u"] for row in self.db.query(sql, chunk * 3))
+        return found
+
+    def record_page(self, page: PageRecord) -> None:
+        """Remember that a URL was fetched and what came of it."""
+        now = utcnow()
+        with self.write() as db:
+            db.execute(
+                "INSERT INTO pages (url, source, canonical_url, status, outcome, content_hash,"
+                " etag, last_modified, first_fetched_at, last_fetched_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (url) DO UPDATE SET canonical_url = excluded.canonical_url,"
+                " status = excluded.status, outcome = excluded.outcome,"
+                " content_hash = excluded.content_hash, etag = excluded.etag,"
+                " last_modified = excluded.last_modified,"
+                " last_fetched_at = excluded.last_fetched_at",
+                [page.url, page.source, page.canonical_url, page.status, page.outcome,
+                 page.content_hash, page.etag, page.last_modified, now, now],
+            )
+
+    def add_article(self, record: ArticleRecord) -> int | None:
+        """Archive an article; returns its id, or None if its URL is archived already.
+
+        Articles with the same body (a wire story carried by several outlets) share a
+        ``cluster_id``: the id of the first of them.
+        """
+        digest = content_hash(record.text)
+        with self.write() as db:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO articles (url, canonical_url, source, title, text,"
+                " published_at, published_from, first_seen_at, language, author, sitename,"
+                " content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [record.url, record.canonical_url, record.source, record.title, record.text,
+                 record.published_at, record.published_from, utcnow(), record.language,
+                 record.author, record.sitename, digest],
+            )
+            if not cursor.rowcount:
+                return None
+            article_id = int(cursor.lastrowid or 0)
+            db.execute(
+                "UPDATE articles SET cluster_id = (SELECT min(id) FROM articles"
+                " WHERE content_hash = ?) WHERE id = ?", [digest, article_id],
+            )
+        return article_id
+
+    # -- matching -----------------------------------------------------------------------------
+
+    def cursor(self, name: str) -> int:
+        """The last article id a reader called ``name`` has finished with (0 at first)."""
+        row = self.db.conn.execute("SELECT position FROM cursors WHERE name = ?",
+                                   [name]).fetchone()
+        return int(row[0]) if row else 0
+
+    def articles_after(self, article_id: int, limit: int = 500) -> list[Article]:
+        """Articles archived after ``article_id``, oldest first."""
+        rows = self.db.query("SELECT * FROM articles WHERE id > ? ORDER BY id LIMIT ?",
+                             [article_id, limit])
+        return [Article(**row) for row in rows]
+
+    def article(self, article_id: int) -> Article | None:
+        """One article by id."""
+        rows = list(self.db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
+        return Article(**rows[0]) if rows else None
+
+    def record_matches(self, cursor_name: str, position: int,
+                       matches: Iterable[NewMatch]) -> int:
+        """Store matches and queue their alerts, and move the cursor, in one transaction.
+
+        An alert's key is its destination, story cluster and rule: one story carried by several
+        outlets is one alert per rule and destination, and a repeated run queues nothing twice.
+        Returns how many alerts were queued.
+        """
+        now = utcnow()
+        queued = 0
+        with self.write() as db:
+            for match in matches:
+                queued += self._insert_match(db, match, now)
+            db.execute(
+                "INSERT INTO cursors (name, position) VALUES (?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET position = max(position, excluded.position)",
+                [cursor_name, position],
+            )
+        return queued
+
+    def _insert_match(self, db: sqlite_utils.Database, match: NewMatch, now: str) -> int:
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO matches (article_id, rule, terms, snippet, matched_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [match.article_id, match.rule, json.dumps(list(match.terms), ensure_ascii=False),
+             match.snippet, now],
+        )
+        if not cursor.rowcount:
+            return 0
+        match_id = cursor.lastrowid
+        cluster = db.conn.execute("SELECT coalesce(cluster_id, id) FROM articles WHERE id = ?",
+                                  [match.article_id]).fetchone()[0]
+        queued = 0
+        for destination in match.destinations:
+            key = hashlib.sha256(f"{destination}\n{match.rule}\n{cluster}".encode()).hexdigest()
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO alerts (alert_key, match_id, destination,"
+                " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)",
+                ["pantau_" + key[:32], match_id, destination, now, now],
+            )
+            queued += cursor.rowcount
+        return queued
+
+    def matches_by_rule(self) -> dict[str, int]:
+        """How many articles each rule has matched, over the whole archive."""
+        rows = self.db.query("SELECT rule, count(*) AS n FROM matches GROUP BY rule ORDER BY rule")
+        return {row["rule"]: row["n"] for row in rows}
+
+    # -- delivery -----------------------------------------------------------------------------
+
+    def claim_due_alerts(self, now: str, lease_until: str, limit: int = 100) -> list[Alert]:
+        """Atomically take the alerts due for delivery, marking them ``sending``.
+
+        A claim is a lease: an alert a sender took but never reported on (the process died)
+        is due again once ``lease_until`` has passed.
+        """
+        with self.write() as db:
+            rows = db.conn.execute(
+                "UPDATE alerts SET status = 'sending', next_attempt_at = ? WHERE id IN"
+                " (SELECT id FROM alerts WHERE status IN ('pending', 'sending')"
+                " AND next_attempt_at <= ? ORDER BY id LIMIT ?) RETURNING id",
+                [lease_until, now, limit],
+            ).fetchall()
+        return self.alerts(ids=[row[0] for row in rows]) if rows else []
+
+    def retry_alert(self, alert_id: int, now: str) -> bool:
+        """Queue a failed alert again, with the same key; False if there is no such alert."""
+        with self.write() as db:
+            cursor = db.execute(
+                "UPDATE alerts SET status = 'pending', next_attempt_at = ? WHERE id = ?"
+                " AND status != 'sent'", [now, alert_id])
+        return cursor.rowcount > 0
+
+    def record_attempt(self, alert_id: int, result: AttemptResult) -> None:
+        """Record one delivery try and move the alert to the state it leads to."""
+        now = utcnow()
+        status = {"sent": "sent", "retry": "pending"}.get(result.outcome, "failed")
+        with self.write() as db:
+            db.execute(
+                "INSERT INTO attempts (alert_id, attempted_at, http_status, outcome, error,"
+                " duration_ms) VALUES (?, ?, ?, ?, ?, ?)",
+                [alert_id, now, result.http_status, result.outcome, result.error,
+                 result.duration_ms],
+            )
+            db.execute(
+                "UPDATE alerts SET status = ?, attempts = attempts + 1, last_error = ?,"
+                " next_attempt_at = coalesce(?, next_attempt_at),"
+                " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END WHERE id = ?",
+                [status, result.error, result.next_attempt_at, status, now, alert_id],
+            )
+
+    def alerts(self, *, status: str | None = None, ids: list[int] | None = None,
+               limit: int = 100) -> list[Alert]:
+        """Alerts with their article and match, newest first."""
+        where, params = _alert_filter(status, ids)
+        rows = self.db.query(
+            "SELECT alerts.id, alert_key, destination, status, attempts, next_attempt_at,"
+            " last_error, created_at, sent_at, matches.rule, matches.terms, matches.snippet,"
+            " articles.id AS article_id, articles.title, articles.url, articles.source,"
+            " articles.published_at FROM alerts JOIN matches ON matches.id = alerts.match_id"
+            f" JOIN articles ON articles.id = matches.article_id {where}"
+            " ORDER BY alerts.id DESC LIMIT ?", [*params, limit],
+        )
+        return [Alert(**{**row, "terms": tuple(json.loads(row["terms"]))}) for row in rows]
+
+    def alert_counts(self) -> dict[str, int]:
+        """How many alerts are in each status."""
+        rows = self.db.query("SELECT status, count(*) AS n FROM alerts GROUP BY status")
+        return {row["status"]: row["n"] for row in rows}
+
+    # -- search -------------------------------------------------------------------------------
+
+    def search(self, fts_query: str, *, limit: int = 20, since: str | None = None,
+               until: str | None = None, sources: Iterable[str] = ()) -> list[SearchHit]:
+        """Articles matching an FTS5 query, best first, with a highlighted snippet.
+
+        ``since``/``until`` bound the article's date: published if known, else first seen.
+        """
+        where, params = _search_filter(since, until, list(sources))
+        try:
+            rows = self._search_rows(fts_query, where, params, limit)
+        except sqlite3.OperationalError as error:
+            raise ArchiveError(f"the search query was refused: {error}") from error
+        return [SearchHit(**row) for row in rows]
+
+    def _search_rows(self, fts_query: str, where: str, params: list[Any],
+                     limit: int) -> list[dict[str, Any]]:
+        return list(self.db.query(
+            "SELECT articles.id, articles.title, url, source, published_at, first_seen_at,"
+            " snippet(articles_fts, -1, '**', '**', ' … ', 24) AS snippet,"
+            " (SELECT count(*) FROM articles AS c WHERE c.cluster_id = articles.cluster_id)"
+            " AS cluster_size FROM articles_fts JOIN articles ON articles.id = articles_fts.rowid"
+            f" WHERE articles_fts MATCH ? {where} ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT ?",
+            [fts_query, *params, limit],
+        ))
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of the main tables, for summaries and status."""
+        tables = ("sources", "crawl_runs", "pages", "articles", "matches", "alerts", "attempts")
+        return {table: self.db[table].count for table in tables}
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements, keeping trigger bodies whole."""
+    statements: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    return [s for s in statements if s]
+
+
+def _alert_filter(status: str | None, ids: list[int] | None) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if status is not None:
+        clauses.append("alerts.status = ?")
+        params.append(status)
+    if ids is not None:
+        clauses.append(f"alerts.id IN ({','.join('?' * len(ids))})")
+        params.extend(ids)
+    return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _search_filter(since: str | None, until: str | None,
+                   sources: list[str]) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    day = "datetime(coalesce(articles.published_at, articles.first_seen_at))"
+    if since:
+        clauses.append(f"{day} >= datetime(?)")
+        params.append(since)
+    if until:
+        clauses.append(f"{day} < datetime(?)")
+        params.append(until)
+    if sources:
+        clauses.append(f"articles.source IN ({','.join('?' * len(sources))})")
+        params.extend(sources)
+    return "".join(f" AND {clause}" for clause in clauses), params

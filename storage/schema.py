@@ -1,0 +1,119 @@
+"""The archive's schema, as an ordered list of migrations.
+
+``PRAGMA user_version`` records how many migrations a file has had; opening an archive applies
+the missing ones in one transaction each, so an archive written by an older Pantau is upgraded
+in place and a newer one is refused instead of being damaged.
+"""
+
+from __future__ import annotations
+
+# The FTS5 tokenizer: case folding and accents removed ("Perlindungan" = "perlindungan",
+# "Jérôme" = "jerome"); hyphens and dots separate tokens, so "EPS-TOPIK" is the two-token phrase
+# "eps topik" on both the document and the query side.
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the first archive.
+    f"""
+    CREATE TABLE sources (
+        name TEXT PRIMARY KEY,
+        first_seen_at TEXT NOT NULL
+    );
+    CREATE TABLE crawl_runs (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL REFERENCES sources(name),
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        status TEXT NOT NULL DEFAULT 'running',
+        finish_reason TEXT,
+        requests INTEGER NOT NULL DEFAULT 0,
+        pages INTEGER NOT NULL DEFAULT 0,
+        new_articles INTEGER NOT NULL DEFAULT 0,
+        errors INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX crawl_runs_source ON crawl_runs(source, started_at);
+    CREATE TABLE pages (
+        url TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        canonical_url TEXT,
+        status INTEGER NOT NULL,
+        outcome TEXT NOT NULL,
+        content_hash TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        first_fetched_at TEXT NOT NULL,
+        last_fetched_at TEXT NOT NULL
+    );
+    CREATE INDEX pages_canonical_url ON pages(canonical_url);
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        canonical_url TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL,
+        title TEXT,
+        text TEXT NOT NULL,
+        published_at TEXT,
+        published_from TEXT,
+        first_seen_at TEXT NOT NULL,
+        language TEXT,
+        author TEXT,
+        sitename TEXT,
+        content_hash TEXT NOT NULL,
+        cluster_id INTEGER
+    );
+    CREATE INDEX articles_source ON articles(source, id);
+    CREATE INDEX articles_published_at ON articles(published_at);
+    CREATE INDEX articles_content_hash ON articles(content_hash);
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, text, content='articles', content_rowid='id', tokenize='{FTS_TOKENIZE}'
+    );
+    CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+    END;
+    CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    CREATE TABLE matches (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id),
+        rule TEXT NOT NULL,
+        terms TEXT NOT NULL,
+        snippet TEXT NOT NULL,
+        matched_at TEXT NOT NULL,
+        UNIQUE (article_id, rule)
+    );
+    CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        alert_key TEXT NOT NULL UNIQUE,
+        match_id INTEGER NOT NULL REFERENCES matches(id),
+        destination TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        sent_at TEXT
+    );
+    CREATE INDEX alerts_due ON alerts(status, next_attempt_at);
+    CREATE TABLE attempts (
+        id INTEGER PRIMARY KEY,
+        alert_id INTEGER NOT NULL REFERENCES alerts(id),
+        attempted_at TEXT NOT NULL,
+        http_status INTEGER,
+        outcome TEXT NOT NULL,
+        error TEXT,
+        duration_ms INTEGER NOT NULL
+    );
+    CREATE INDEX attempts_alert ON attempts(alert_id);
+    CREATE TABLE cursors (
+        name TEXT PRIMARY KEY,
+        position INTEGER NOT NULL
+    );
+    """,
+)
