@@ -34,6 +34,9 @@ _BOILERPLATE_LINES = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—•:]\s+|\s*\|\s*")
+# Shorter than this, what is left is a caption or a menu, not a story.
+MIN_BODY_CHARS = 200
+_LANGUAGE_ALIASES = {"in": "id", "ind": "id", "eng": "en", "jp": "ja", "kr": "ko"}
 _DATE_META = (
     "article:published_time", "og:published_time", "datePublished", "publishdate",
     "pubdate", "dc.date.issued", "content_PublishedDate",
@@ -57,7 +60,8 @@ class Extracted:
 def extract_article(page: bytes | str, url: str) -> Extracted | None:
     """Extract the article of one page, or None if the page holds no article text.
 
-    Never raises on bad input: an empty, binary or article-less page gives None.
+    Never raises on bad input: an empty, binary or article-less page (less than
+    ``MIN_BODY_CHARS`` of body text) gives None.
     """
     if not page or (isinstance(page, bytes) and b"\x00" in page[:1024]):
         return None
@@ -68,7 +72,7 @@ def extract_article(page: bytes | str, url: str) -> Extracted | None:
     if not isinstance(document, Document) or not document.text:
         return None
     text = clean_body(document.text)
-    if not text:
+    if len(text) < MIN_BODY_CHARS:
         return None
     tree = _parse(page)
     published, origin = _published(tree, document.date)
@@ -150,12 +154,13 @@ def _date_candidates(tree: Any) -> list[str]:
 
 def _language(tree: Any, detected: str | None) -> str | None:
     if detected:
-        return detected
+        return _LANGUAGE_ALIASES.get(detected, detected)
     if tree is None:
         return None
     declared = tree.xpath("string(/html/@lang)") or tree.xpath(
         "string(//meta[@http-equiv='content-language']/@content)")
-    return declared.split("-")[0].lower() or None if declared else None
+    code = declared.split("-")[0].split("_")[0].strip().lower()
+    return _LANGUAGE_ALIASES.get(code, code) or None
 
 
 def _canonical(tree: Any) -> str | None:

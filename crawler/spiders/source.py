@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.selector import Selector
@@ -17,6 +17,7 @@ from twisted.python.failure import Failure
 from crawler.items import PageItem
 from crawler.sources import Source
 from crawler.urls import canonical_url
+from storage import Archive
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ class SourceSpider(Spider):
     name = "source"
     source: ClassVar[Source]
     allowed_domains: list[str]
+    _archive: Archive | None = None
 
     @classmethod
     def for_source(cls, source: Source) -> type[SourceSpider]:
@@ -105,9 +107,8 @@ class SourceSpider(Spider):
         if not isinstance(response, TextResponse):
             self._malformed(response, "listing", "the answer is not a web page")
             return
-        pattern = self.source.article_pattern or ()
-        links = LinkExtractor(allow=pattern, allow_domains=self.allowed_domains).extract_links(
-            response)
+        # Off-site links are dropped by Scrapy's offsite middleware, against allowed_domains.
+        links = LinkExtractor(allow=self.source.article_pattern or ()).extract_links(response)
         found = [(link.url, None) for link in links if link.url != response.url]
         if not found:
             self._malformed(response, "listing", "no links matching article_pattern")
@@ -133,10 +134,14 @@ class SourceSpider(Spider):
             yield Request(url, callback=self.parse_article, errback=self.on_error, meta=meta)
 
     def _archived(self, urls: Iterable[str]) -> set[str]:
-        from crawler.pipelines.archive import ArchivePipeline
-
-        pipeline = self.crawler.get_item_pipeline(ArchivePipeline)
-        return pipeline.archive.known_urls(urls) if pipeline else set()
+        """Those of ``urls`` the archive at ``PANTAU_ARCHIVE`` holds already."""
+        if self._archive is None:
+            path = self.settings.get("PANTAU_ARCHIVE")
+            if not path:
+                return set()
+            self._archive = Archive.open(path)
+            self.crawler.signals.connect(self._archive.close, signal=signals.spider_closed)
+        return self._archive.known_urls(urls)
 
     def parse_article(self, response: Response) -> Iterator[PageItem]:
         """Hand the page to the item pipelines, which extract and archive it."""
