@@ -51,7 +51,8 @@ def test_an_article_is_stored_once(archive: Archive) -> None:
 def test_the_same_story_on_two_outlets_shares_a_cluster(archive: Archive) -> None:
     text = "Sebanyak 120 pekerja migran diberangkatkan ke Korea."
     one = archive.add_article(article(1, text))
-    two = archive.add_article(article(2, "  SEBANYAK 120 pekerja migran\ndiberangkatkan ke Korea. "))
+    spaced = "  SEBANYAK 120 pekerja migran\ndiberangkatkan ke Korea. "
+    two = archive.add_article(article(2, spaced))
     other = archive.add_article(article(3, "Harga beras naik."))
     clusters = {a.id: a.cluster_id for a in archive.articles_after(0)}
     assert clusters == {one: one, two: one, other: other}

@@ -53,6 +53,9 @@ MINISTRY = "ministry"
 """Site key of the labour-ministry site (no feed, no sitemap)."""
 
 NEWS = "news"
+# Where each site says it lives (rel=canonical, og:url, JSON-LD): the same on every run, whatever
+# loopback port serves it today, as a mirror of a real site would say.
+PUBLIC_URLS = {MINISTRY: "https://kemnaker.example", NEWS: "https://antaranews.example"}
 """Site key of the news-agency site (robots.txt, sitemap, RSS)."""
 
 SITES = (MINISTRY, NEWS)
@@ -74,13 +77,33 @@ SHORT_LINK_FEED_INDEX = 2
 
 _HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 _BULAN = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
-    "Agustus", "September", "Oktober", "November", "Desember",
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
 )
 _DAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS_EN = (
-    "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 
 
@@ -149,7 +172,9 @@ def _fill_placeholders(text: str, anchor: datetime) -> str:
     return text
 
 
-def _article_from_json(raw: Mapping[str, Any], published: datetime, anchor: datetime) -> DemoArticle:
+def _article_from_json(
+    raw: Mapping[str, Any], published: datetime, anchor: datetime
+) -> DemoArticle:
     """Build one ``DemoArticle`` from its JSON object."""
     return DemoArticle(
         site=str(raw["site"]),
@@ -266,7 +291,8 @@ def _html(page: str, last_modified: datetime | None = None, status: int = 200) -
 
 def _redirect(location: str) -> _Response:
     """A permanent redirect with a small HTML body."""
-    body = f'<!DOCTYPE html><title>301 Moved Permanently</title><a href="{_e(location)}">{_e(location)}</a>'
+    link = _e(location)
+    body = f'<!DOCTYPE html><title>301 Moved Permanently</title><a href="{link}">{link}</a>'
     return _Response(301, body.encode("utf-8"), location=location)
 
 
@@ -295,30 +321,40 @@ def _paginate(items: Sequence[DemoArticle], page: int, size: int) -> tuple[list[
 def _pagination(base_path: str, page: int, pages: int, labels: tuple[str, str]) -> str:
     """A ``<ul class="pagination">`` with numbered pages and rel prev/next links."""
     prev_label, next_label = labels
-    items: list[str] = []
-    if page > 1:
-        href = _page_url(base_path, page - 1)
-        items.append(f'<li class="page-item"><a class="page-link" rel="prev" href="{href}">{prev_label}</a></li>')
+
+    def link(number: int, label: str, rel: str = "") -> str:
+        """One linked page number (or prev/next) item."""
+        href = _page_url(base_path, number)
+        return f'<li class="page-item"><a class="page-link"{rel} href="{href}">{label}</a></li>'
+
+    items = [link(page - 1, prev_label, ' rel="prev"')] if page > 1 else []
     for number in range(1, pages + 1):
         if number == page:
-            items.append(f'<li class="page-item active" aria-current="page"><span class="page-link">{number}</span></li>')
+            items.append(
+                '<li class="page-item active" aria-current="page">'
+                f'<span class="page-link">{number}</span></li>'
+            )
         else:
-            href = _page_url(base_path, number)
-            items.append(f'<li class="page-item"><a class="page-link" href="{href}">{number}</a></li>')
+            items.append(link(number, str(number)))
     if page < pages:
-        href = _page_url(base_path, page + 1)
-        items.append(f'<li class="page-item"><a class="page-link" rel="next" href="{href}">{next_label}</a></li>')
+        items.append(link(page + 1, next_label, ' rel="next"'))
     return f'<nav aria-label="Navigasi halaman"><ul class="pagination">{"".join(items)}</ul></nav>'
 
 
 def _related(article: DemoArticle, pool: Sequence[DemoArticle], count: int) -> list[DemoArticle]:
-    """Other articles of the same site, most related first (shared tags, same kind, near in time)."""
+    """Other articles of the same site, most related first.
+
+    Related means: same language, shared tags, same kind (migration or not), near in time.
+    """
     tags = {tag.lower() for tag in article.tags}
 
     def distance(other: DemoArticle) -> tuple[int, float]:
+        """Sort key: more in common first, then nearer in time."""
         shared = len(tags & {tag.lower() for tag in other.tags})
         same_kind = 2 if other.migration == article.migration else 0
-        return -(shared + same_kind), abs((other.published - article.published).total_seconds())
+        same_language = 3 if other.language == article.language else 0
+        closeness = -(shared + same_kind + same_language)
+        return closeness, abs((other.published - article.published).total_seconds())
 
     others = [other for other in pool if other.path != article.path]
     return sorted(others, key=distance)[:count]
@@ -345,16 +381,22 @@ def _share_bar(url: str, title: str, label: str) -> str:
     u, t = quote(url, safe=""), quote(title, safe="")
     return (
         f'<div class="share-bar"><span>{label}:</span> '
-        f'<a class="share-fb" href="https://www.facebook.com/sharer/sharer.php?u={u}" rel="nofollow">Facebook</a> '
-        f'<a class="share-tw" href="https://twitter.com/intent/tweet?url={u}&amp;text={t}" rel="nofollow">Twitter</a> '
-        f'<a class="share-wa" href="https://api.whatsapp.com/send?text={t}%20{u}" rel="nofollow">WhatsApp</a>'
+        f'<a class="share-fb" rel="nofollow"'
+        f' href="https://www.facebook.com/sharer/sharer.php?u={u}">Facebook</a> '
+        f'<a class="share-tw" rel="nofollow"'
+        f' href="https://twitter.com/intent/tweet?url={u}&amp;text={t}">Twitter</a> '
+        f'<a class="share-wa" rel="nofollow"'
+        f' href="https://api.whatsapp.com/send?text={t}%20{u}">WhatsApp</a>'
         "</div>"
     )
 
 
 def _pdf_bytes() -> bytes:
     """A small, valid one-page PDF (the ministry's press-release attachment)."""
-    text = b"BT /F1 14 Tf 72 770 Td (Rekapitulasi Penempatan Pekerja Migran Indonesia - Oktober 2026) Tj ET"
+    text = (
+        b"BT /F1 14 Tf 72 770 Td"
+        b" (Rekapitulasi Penempatan Pekerja Migran Indonesia - Oktober 2026) Tj ET"
+    )
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -371,7 +413,8 @@ def _pdf_bytes() -> bytes:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    trailer = b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+    out += trailer % (len(objects) + 1, xref)
     return bytes(out)
 
 
@@ -386,10 +429,13 @@ class _App(Protocol):
 # --------------------------------------------------------------------------- ministry site
 
 _MINISTRY_CSS = (
-    "body{font-family:Arial,sans-serif;margin:0;color:#222}.container{max-width:1140px;margin:0 auto;padding:0 16px}"
-    ".topbar{background:#0b3d91;color:#fff;font-size:12px}.main-nav ul{list-style:none;display:flex;gap:18px}"
-    ".news-card{display:flex;gap:16px;border-bottom:1px solid #eee;padding:12px 0}.sidebar{font-size:14px}"
-    ".pagination{list-style:none;display:flex;gap:6px}.site-footer{background:#10284f;color:#ddd;margin-top:40px}"
+    "body{font-family:Arial,sans-serif;margin:0;color:#222}"
+    ".container{max-width:1140px;margin:0 auto;padding:0 16px}"
+    ".topbar{background:#0b3d91;color:#fff;font-size:12px}"
+    ".main-nav ul{list-style:none;display:flex;gap:18px}"
+    ".news-card{display:flex;gap:16px;border-bottom:1px solid #eee;padding:12px 0}"
+    ".sidebar{font-size:14px}.pagination{list-style:none;display:flex;gap:6px}"
+    ".site-footer{background:#10284f;color:#ddd;margin-top:40px}"
 )
 
 _MINISTRY_NAV = (
@@ -403,27 +449,43 @@ _MINISTRY_NAV = (
 )
 
 _MINISTRY_PAGES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "/profil": ("Profil Kementerian", (
-        "Kementerian Ketenagakerjaan mempunyai tugas menyelenggarakan urusan pemerintahan di bidang "
-        "ketenagakerjaan untuk membantu Presiden dalam menyelenggarakan pemerintahan negara.",
-        "Visi: terwujudnya tenaga kerja yang kompeten, produktif, dan sejahtera, serta hubungan industrial "
-        "yang harmonis.",
-    )),
-    "/layanan": ("Layanan Publik", (
-        "Layanan pengaduan ketenagakerjaan, pelaporan wajib ketenagakerjaan perusahaan, pendaftaran "
-        "pelatihan vokasi, serta informasi lowongan kerja melalui SIAPkerja dan Karirhub.",
-        "Layanan pengaduan dapat disampaikan melalui Call Center 1500-630 pada hari dan jam kerja.",
-    )),
-    "/ppid": ("Pejabat Pengelola Informasi dan Dokumentasi", (
-        "PPID Kemnaker melayani permohonan informasi publik sesuai Undang-Undang Nomor 14 Tahun 2008 "
-        "tentang Keterbukaan Informasi Publik.",
-        "Permohonan informasi dapat diajukan secara langsung, melalui surat, atau melalui surat elektronik.",
-    )),
-    "/kontak": ("Kontak", (
-        "Kementerian Ketenagakerjaan Republik Indonesia, Jl. Jend. Gatot Subroto Kav. 51, "
-        "Jakarta Selatan 12750.",
-        "Telepon (021) 5255733. Layanan pengaduan: 1500-630.",
-    )),
+    "/profil": (
+        "Profil Kementerian",
+        (
+            "Kementerian Ketenagakerjaan mempunyai tugas menyelenggarakan urusan pemerintahan "
+            "di bidang ketenagakerjaan untuk membantu Presiden dalam menyelenggarakan "
+            "pemerintahan negara.",
+            "Visi: terwujudnya tenaga kerja yang kompeten, produktif, dan sejahtera, "
+            "serta hubungan industrial yang harmonis.",
+        ),
+    ),
+    "/layanan": (
+        "Layanan Publik",
+        (
+            "Layanan pengaduan ketenagakerjaan, pelaporan wajib ketenagakerjaan perusahaan, "
+            "pendaftaran pelatihan vokasi, serta informasi lowongan kerja melalui SIAPkerja "
+            "dan Karirhub.",
+            "Layanan pengaduan dapat disampaikan melalui Call Center 1500-630 "
+            "pada hari dan jam kerja.",
+        ),
+    ),
+    "/ppid": (
+        "Pejabat Pengelola Informasi dan Dokumentasi",
+        (
+            "PPID Kemnaker melayani permohonan informasi publik sesuai Undang-Undang Nomor 14 "
+            "Tahun 2008 tentang Keterbukaan Informasi Publik.",
+            "Permohonan informasi dapat diajukan secara langsung, melalui surat, atau melalui "
+            "surat elektronik.",
+        ),
+    ),
+    "/kontak": (
+        "Kontak",
+        (
+            "Kementerian Ketenagakerjaan Republik Indonesia, Jl. Jend. Gatot Subroto Kav. 51, "
+            "Jakarta Selatan 12750.",
+            "Telepon (021) 5255733. Layanan pengaduan: 1500-630.",
+        ),
+    ),
 }
 
 
@@ -450,7 +512,7 @@ class _MinistryApp:
             press = [a for a in self.articles if a.section == "Siaran Pers"]
             return self._listing(path, "Siaran Pers", press, query)
         if path == PDF_PATH:
-            return _Response(200, self.pdf, "application/pdf", last_modified=self.now - timedelta(days=3))
+            return _Response(200, self.pdf, "application/pdf", self.now - timedelta(days=3))
         if path in _MINISTRY_PAGES:
             return self._static(*_MINISTRY_PAGES[path])
         if path.startswith("/news/detail/") and path.removeprefix("/news/detail/") in self.by_slug:
@@ -477,7 +539,8 @@ class _MinistryApp:
 <div class="topbar"><div class="container">Kementerian Ketenagakerjaan Republik Indonesia
  &middot; Layanan Pengaduan 1500-630</div></div>
 <header class="site-header"><div class="container">
-<a class="brand" href="/"><img src="/assets/img/logo-kemnaker.svg" alt="Logo Kemnaker" width="48" height="48">
+<a class="brand" href="/">
+<img src="/assets/img/logo-kemnaker.svg" alt="Logo Kemnaker" width="48" height="48">
 <span>Kementerian Ketenagakerjaan</span></a>
 <nav class="main-nav" aria-label="Menu utama"><ul>{nav}</ul></nav>
 </div></header>
@@ -486,8 +549,10 @@ class _MinistryApp:
 </main>
 <footer class="site-footer"><div class="container">
 <p><strong>Kementerian Ketenagakerjaan Republik Indonesia</strong><br>
-Jl. Jend. Gatot Subroto Kav. 51, Jakarta Selatan 12750<br>Telepon (021) 5255733 &middot; Call Center 1500-630</p>
-<p>&copy; {self.now.year} Biro Hubungan Masyarakat Kementerian Ketenagakerjaan. Hak cipta dilindungi undang-undang.</p>
+Jl. Jend. Gatot Subroto Kav. 51, Jakarta Selatan 12750<br>
+Telepon (021) 5255733 &middot; Call Center 1500-630</p>
+<p>&copy; {self.now.year} Biro Hubungan Masyarakat Kementerian Ketenagakerjaan.
+Hak cipta dilindungi undang-undang.</p>
 </div></footer>
 </body>
 </html>
@@ -500,17 +565,20 @@ Jl. Jend. Gatot Subroto Kav. 51, Jakarta Selatan 12750<br>Telepon (021) 5255733 
             '<aside class="sidebar"><section class="widget"><h3>Berita Populer</h3>'
             f"{popular}</section>"
             '<section class="widget"><h3>Unduhan</h3><ul class="downloads">'
-            f'<li><a href="{PDF_PATH}">Rekapitulasi Penempatan Pekerja Migran Indonesia Oktober 2026 (PDF, 1 KB)</a></li>'
+            f'<li><a href="{PDF_PATH}">Rekapitulasi Penempatan Pekerja Migran Indonesia'
+            " Oktober 2026 (PDF, 1 KB)</a></li>"
             "</ul></section></aside>"
         )
 
     def _card(self, article: DemoArticle) -> str:
         """One item of a listing: image, badge, title link, date, excerpt, read-more link."""
         return f"""<div class="card news-card">
-<a href="{article.path}"><img src="/uploads/news/thumb/{article.slug}.jpg" alt="" width="240" height="160"></a>
+<a href="{article.path}">
+<img src="/uploads/news/thumb/{article.slug}.jpg" alt="" width="240" height="160"></a>
 <div class="card-body"><span class="badge">{_e(article.section)}</span>
 <h2 class="card-title"><a href="{article.path}">{_e(article.title)}</a></h2>
-<p class="date"><time datetime="{article.published.isoformat()}">{tanggal(article.published)}</time></p>
+<p class="date">
+<time datetime="{article.published.isoformat()}">{tanggal(article.published)}</time></p>
 <p class="excerpt">{_e(_excerpt(article))}</p>
 <a class="read-more" href="{article.path}">Baca Selengkapnya</a></div>
 </div>"""
@@ -519,7 +587,8 @@ Jl. Jend. Gatot Subroto Kav. 51, Jakarta Selatan 12750<br>Telepon (021) 5255733 
         """Home page: the five newest articles and a link to the full listing."""
         cards = "\n".join(self._card(a) for a in self.articles[:MINISTRY_PAGE_SIZE])
         main = (
-            '<section class="hero"><h1>Selamat Datang di Portal Kementerian Ketenagakerjaan</h1></section>'
+            '<section class="hero">'
+            "<h1>Selamat Datang di Portal Kementerian Ketenagakerjaan</h1></section>"
             f'<div class="row"><section class="news-list"><h2>Berita Terbaru</h2>{cards}'
             '<p><a class="btn" href="/news/latest/all">Lihat Semua Berita</a></p></section>'
             f"{self._sidebar()}</div>"
@@ -528,7 +597,11 @@ Jl. Jend. Gatot Subroto Kav. 51, Jakarta Selatan 12750<br>Telepon (021) 5255733 
         return _html(page, _newest(self.articles, self.now))
 
     def _listing(
-        self, base_path: str, heading: str, articles: Sequence[DemoArticle], query: Mapping[str, list[str]]
+        self,
+        base_path: str,
+        heading: str,
+        articles: Sequence[DemoArticle],
+        query: Mapping[str, list[str]],
     ) -> _Response:
         """A paginated listing, five cards per page, newest first."""
         page = _page_number(query)
@@ -548,7 +621,7 @@ Jl. Jend. Gatot Subroto Kav. 51, Jakarta Selatan 12750<br>Telepon (021) 5255733 
 
     def _detail_head(self, article: DemoArticle) -> str:
         """Meta description, canonical link and Open Graph tags of an article page."""
-        url = self.base_url + article.path
+        url = PUBLIC_URLS[MINISTRY] + article.path
         description = _e(_excerpt(article, 160))
         return f"""<meta name="description" content="{description}">
 <meta name="author" content="Biro Humas Kemnaker">
@@ -569,14 +642,17 @@ Jl. Jend. Gatot Subroto Kav. 51, Jakarta Selatan 12750<br>Telepon (021) 5255733 
         body = "\n".join(f"<p>{_e(p)}</p>" for p in article.paragraphs)
         tags = "".join(f'<span class="tag">#{_e(tag)}</span> ' for tag in article.tags)
         related = _link_list(_related(article, self.articles, 4), "related-list")
-        main = f"""<nav class="breadcrumb" aria-label="breadcrumb"><ol><li><a href="/">Beranda</a></li>
+        main = f"""<nav class="breadcrumb" aria-label="breadcrumb">
+<ol><li><a href="/">Beranda</a></li>
 <li><a href="/news/latest/all">Berita</a></li><li>{_e(article.section)}</li></ol></nav>
 <div class="row"><article class="news-detail">
 <span class="badge">{_e(article.section)}</span>
 <h1 class="news-title">{_e(article.title)}</h1>
-<div class="news-meta"><time datetime="{article.published.isoformat()}">{tanggal(article.published)}</time>
+<div class="news-meta">
+<time datetime="{article.published.isoformat()}">{tanggal(article.published)}</time>
  &middot; <span class="publisher">Biro Humas Kemnaker</span></div>
-<figure class="lead-image"><img src="/uploads/news/{article.slug}.jpg" alt="{_e(article.title)}" width="800" height="450">
+<figure class="lead-image">
+<img src="/uploads/news/{article.slug}.jpg" alt="{_e(article.title)}" width="800" height="450">
 <figcaption>{_e(article.image_caption)}</figcaption></figure>
 <div class="news-content">
 {body}
@@ -587,14 +663,16 @@ Jl. Jend. Gatot Subroto Kav. 51, Jakarta Selatan 12750<br>Telepon (021) 5255733 
 <section class="related"><h2>Berita Terkait</h2>{related}</section>
 </article>
 {self._sidebar()}</div>"""
-        page = self._layout(f"{article.title} | Kementerian Ketenagakerjaan", main, self._detail_head(article))
+        title = f"{article.title} | Kementerian Ketenagakerjaan"
+        page = self._layout(title, main, self._detail_head(article))
         return _html(page, article.published)
 
     def _static(self, title: str, paragraphs: tuple[str, ...]) -> _Response:
         """One of the menu pages (Profil, Layanan, PPID, Kontak)."""
         body = "".join(f"<p>{_e(p)}</p>" for p in paragraphs)
         main = f'<article class="static-page"><h1>{_e(title)}</h1>{body}</article>'
-        return _html(self._layout(f"{title} | Kementerian Ketenagakerjaan", main), self.now - timedelta(days=30))
+        page = self._layout(f"{title} | Kementerian Ketenagakerjaan", main)
+        return _html(page, self.now - timedelta(days=30))
 
     def _not_found(self) -> _Response:
         """The ministry's 404 page."""
@@ -603,27 +681,39 @@ Jl. Jend. Gatot Subroto Kav. 51, Jakarta Selatan 12750<br>Telepon (021) 5255733 
             "<p>Maaf, halaman yang Anda cari tidak tersedia atau sudah dipindahkan.</p>"
             '<p><a href="/">Kembali ke Beranda</a></p></section>'
         )
-        return _html(self._layout("Halaman Tidak Ditemukan | Kementerian Ketenagakerjaan", main), status=404)
+        page = self._layout("Halaman Tidak Ditemukan | Kementerian Ketenagakerjaan", main)
+        return _html(page, status=404)
 
 
 # --------------------------------------------------------------------------- news site
 
 _NEWS_CSS = (
-    "body{font-family:Georgia,serif;margin:0}.wrap{max-width:1100px;margin:0 auto;display:flex;gap:24px}"
+    "body{font-family:Georgia,serif;margin:0}"
+    ".wrap{max-width:1100px;margin:0 auto;display:flex;gap:24px}"
     ".breaking-news{background:#c00;color:#fff}.ads-slot{text-align:center;color:#999;font-size:11px}"
     ".baca-juga{font-weight:bold}.sidebar{width:300px}.pagination{list-style:none;display:flex;gap:6px}"
 )
 
 _NEWS_LABELS: dict[str, dict[str, str]] = {
     "id": {
-        "reporter": "Pewarta", "also": "Baca juga:", "related": "Berita Terkait", "popular": "Terpopuler",
-        "share": "Bagikan", "comments": "Komentar", "tags": "Tags",
-        "comment_note": "Komentar Anda akan tampil setelah disetujui redaksi. Gunakan bahasa yang santun "
-        "dan hindari unsur SARA.",
+        "reporter": "Pewarta",
+        "also": "Baca juga:",
+        "related": "Berita Terkait",
+        "popular": "Terpopuler",
+        "share": "Bagikan",
+        "comments": "Komentar",
+        "tags": "Tags",
+        "comment_note": "Komentar Anda akan tampil setelah disetujui redaksi. "
+        "Gunakan bahasa yang santun dan hindari unsur SARA.",
     },
     "en": {
-        "reporter": "Reporter", "also": "Also read:", "related": "Related News", "popular": "Most Popular",
-        "share": "Share", "comments": "Comments", "tags": "Tags",
+        "reporter": "Reporter",
+        "also": "Also read:",
+        "related": "Related News",
+        "popular": "Most Popular",
+        "share": "Share",
+        "comments": "Comments",
+        "tags": "Tags",
         "comment_note": "Comments are shown after moderation. Please keep the discussion civil.",
     },
 }
@@ -689,16 +779,28 @@ class _NewsApp:
         entries = []
         for index, article in enumerate(self.articles):
             path = f"/berita/{article.id}" if index == SHORT_LINK_FEED_INDEX else article.path
-            entries.append(_FeedEntry(
-                article.title, self.base_url + path, article.published, _excerpt(article, 300),
-                article.author, article.section, f"{self.base_url}/img/berita/{article.id}.jpg",
-            ))
-        entries.append(_FeedEntry(
-            DELETED_ARTICLE_TITLE, self.base_url + DELETED_ARTICLE_PATH,
-            (self.now - timedelta(hours=3)).replace(second=0, microsecond=0),
-            "Pemerintah mengevaluasi tata kelola penempatan pekerja migran ke kawasan Timur Tengah.",
-            "Aditya Ramadhan Putra", "Ekonomi", f"{self.base_url}/img/berita/{DELETED_ARTICLE_ID}.jpg",
-        ))
+            entries.append(
+                _FeedEntry(
+                    article.title,
+                    self.base_url + path,
+                    article.published,
+                    _excerpt(article, 300),
+                    article.author,
+                    article.section,
+                    f"{self.base_url}/img/berita/{article.id}.jpg",
+                )
+            )
+        entries.append(
+            _FeedEntry(
+                DELETED_ARTICLE_TITLE,
+                self.base_url + DELETED_ARTICLE_PATH,
+                (self.now - timedelta(hours=3)).replace(second=0, microsecond=0),
+                "Pemerintah mengevaluasi tata kelola penempatan pekerja migran ke Timur Tengah.",
+                "Aditya Ramadhan Putra",
+                "Ekonomi",
+                f"{self.base_url}/img/berita/{DELETED_ARTICLE_ID}.jpg",
+            )
+        )
         return sorted(entries, key=lambda entry: entry.published, reverse=True)
 
     def _feed_item(self, entry: _FeedEntry) -> str:
@@ -734,7 +836,8 @@ class _NewsApp:
 </channel>
 </rss>
 """
-        return _Response(200, body.encode(), "application/rss+xml; charset=utf-8", entries[0].published)
+        content_type = "application/rss+xml; charset=utf-8"
+        return _Response(200, body.encode(), content_type, entries[0].published)
 
     def _sitemap(self) -> _Response:
         """Google News sitemap listing only the articles of the last 48 hours."""
@@ -752,35 +855,43 @@ class _NewsApp:
             ' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">\n'
             f"{urls}\n</urlset>\n"
         )
-        return _Response(200, body.encode(), "application/xml; charset=utf-8", _newest(recent, self.now))
+        content_type = "application/xml; charset=utf-8"
+        return _Response(200, body.encode(), content_type, _newest(recent, self.now))
 
     # -- page chrome
 
     def _layout(self, title: str, main: str, head: str = "", lang: str = "id") -> str:
         """The full page around ``main``: header, nav, breaking-news ticker, footer."""
         nav = "".join(f'<li><a href="/kanal/{_slugify(s)}">{_e(s)}</a></li>' for s in self.sections)
-        ticker = "".join(f'<li><a href="{a.path}">{_e(a.title)}</a></li>' for a in self.articles[:5])
+        ticker = _link_list(self.articles[:5], "ticker")
         return f"""<!DOCTYPE html>
 <html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{_e(title)}</title>
-<link rel="alternate" type="application/rss+xml" title="ANTARA News - Terkini" href="{self.base_url}/rss/terkini.xml">
+<link rel="alternate" type="application/rss+xml" title="ANTARA News - Terkini"
+ href="{self.base_url}/rss/terkini.xml">
 {head}<style>{_NEWS_CSS}</style>
 </head>
 <body>
-<header class="header"><div class="top-header"><a class="logo" href="/"><img src="/img/antaranews-logo.svg" alt="ANTARA News"></a>
-<form class="search" action="/search" method="get"><input type="search" name="q" placeholder="Cari berita..."></form></div>
-<nav class="navbar" aria-label="Kanal"><ul><li><a href="/">Beranda</a></li><li><a href="/terkini">Terkini</a></li>{nav}</ul></nav>
-<div class="breaking-news"><span class="label">Breaking News</span><ul class="ticker">{ticker}</ul></div>
+<header class="header"><div class="top-header">
+<a class="logo" href="/"><img src="/img/antaranews-logo.svg" alt="ANTARA News"></a>
+<form class="search" action="/search" method="get">
+<input type="search" name="q" placeholder="Cari berita..."></form></div>
+<nav class="navbar" aria-label="Kanal"><ul><li><a href="/">Beranda</a></li>
+<li><a href="/terkini">Terkini</a></li>{nav}</ul></nav>
+<div class="breaking-news"><span class="label">Breaking News</span>{ticker}</div>
 </header>
 <div class="wrap">
 {main}
 </div>
-<footer class="footer"><p>ANTARA - Kantor Berita Indonesia. Wisma ANTARA, Jl. Medan Merdeka Selatan No. 17, Jakarta Pusat 10110.</p>
-<p><a href="/terkini">Indeks Berita</a> &middot; Tentang Kami &middot; Pedoman Media Siber &middot; Kebijakan Privasi</p>
-<p>&copy; {self.now.year} ANTARA. Dilarang mengambil dan/atau menayangkan ulang sebagian atau keseluruhan artikel tanpa izin.</p>
+<footer class="footer"><p>ANTARA - Kantor Berita Indonesia. Wisma ANTARA,
+Jl. Medan Merdeka Selatan No. 17, Jakarta Pusat 10110.</p>
+<p><a href="/terkini">Indeks Berita</a> &middot; Tentang Kami &middot; Pedoman Media Siber
+ &middot; Kebijakan Privasi</p>
+<p>&copy; {self.now.year} ANTARA. Dilarang mengambil dan/atau menayangkan ulang sebagian
+atau keseluruhan artikel tanpa izin.</p>
 </footer>
 </body>
 </html>
@@ -790,15 +901,20 @@ class _NewsApp:
         """The "Terpopuler" box."""
         label = _NEWS_LABELS[language]["popular"]
         items = "".join(
-            f'<li><a href="{a.path}">{_e(a.title)}</a><span class="date">{tanggal(a.published)}</span></li>'
+            f'<li><a href="{a.path}">{_e(a.title)}</a>'
+            f'<span class="date">{tanggal(a.published)}</span></li>'
             for a in _popular(self.articles, 5)
         )
-        return f'<aside class="sidebar"><section class="widget popular"><h3>{label}</h3><ol>{items}</ol></section></aside>'
+        return (
+            '<aside class="sidebar"><section class="widget popular">'
+            f"<h3>{label}</h3><ol>{items}</ol></section></aside>"
+        )
 
     def _card(self, article: DemoArticle) -> str:
         """One item of a listing."""
         return f"""<article class="card__post">
-<a href="{article.path}"><img src="/img/berita/thumb/{article.id}.jpg" alt="" width="200" height="133"></a>
+<a href="{article.path}">
+<img src="/img/berita/thumb/{article.id}.jpg" alt="" width="200" height="133"></a>
 <h3 class="card__post__title"><a href="{article.path}">{_e(article.title)}</a></h3>
 <p class="card__post__meta"><span class="section">{_e(article.section)}</span> &middot;
 <span class="date">{tanggal_jam(article.published)}</span></p>
@@ -812,13 +928,18 @@ class _NewsApp:
         cards = "\n".join(self._card(a) for a in self.articles[:NEWS_PAGE_SIZE])
         main = (
             f'<main class="main-content"><h1 class="section-title">Berita Terkini</h1>{cards}'
-            f'<p><a class="btn" href="/terkini">Indeks berita selengkapnya</a></p></main>{self._sidebar()}'
+            '<p><a class="btn" href="/terkini">Indeks berita selengkapnya</a></p></main>'
+            f"{self._sidebar()}"
         )
         page = self._layout("ANTARA News - Berita Terkini dan Terbaru Hari Ini", main)
         return _html(page, _newest(self.articles, self.now))
 
     def _listing(
-        self, base_path: str, heading: str, articles: Sequence[DemoArticle], query: Mapping[str, list[str]]
+        self,
+        base_path: str,
+        heading: str,
+        articles: Sequence[DemoArticle],
+        query: Mapping[str, list[str]],
     ) -> _Response:
         """A paginated listing, ten items per page, newest first."""
         page = _page_number(query)
@@ -826,10 +947,11 @@ class _NewsApp:
         if page is None or page > pages:
             return self._not_found()
         cards = "\n".join(self._card(a) for a in items)
-        pagination = _pagination(base_path, page, pages, ("&laquo; Sebelumnya", "Selanjutnya &raquo;"))
+        labels = ("&laquo; Sebelumnya", "Selanjutnya &raquo;")
+        pagination = _pagination(base_path, page, pages, labels)
         main = (
-            f'<main class="main-content"><h1 class="section-title">{_e(heading)}</h1>{cards}{pagination}</main>'
-            f"{self._sidebar()}"
+            f'<main class="main-content"><h1 class="section-title">{_e(heading)}</h1>'
+            f"{cards}{pagination}</main>{self._sidebar()}"
         )
         title = f"{heading} - Halaman {page} - ANTARA News"
         return _html(self._layout(title, main), _newest(items, self.now))
@@ -870,7 +992,7 @@ class _NewsApp:
         data = {
             "@context": "https://schema.org",
             "@type": "NewsArticle",
-            "mainEntityOfPage": {"@type": "WebPage", "@id": self.base_url + article.path},
+            "mainEntityOfPage": {"@type": "WebPage", "@id": PUBLIC_URLS[NEWS] + article.path},
             "headline": article.title,
             "description": _excerpt(article, 160),
             "image": [f"{self.base_url}/img/berita/{article.id}.jpg"],
@@ -890,9 +1012,11 @@ class _NewsApp:
 
     def _article_head(self, article: DemoArticle) -> str:
         """Meta, canonical, AMP, Open Graph and JSON-LD of an article page."""
-        url = self.base_url + article.path
+        url = PUBLIC_URLS[NEWS] + article.path
         description = _e(_excerpt(article, 160))
-        tags = "".join(f'<meta property="article:tag" content="{_e(tag)}">\n' for tag in article.tags)
+        tags = "".join(
+            f'<meta property="article:tag" content="{_e(tag)}">\n' for tag in article.tags
+        )
         return f"""<meta name="description" content="{description}">
 <meta name="author" content="{_e(article.author)}">
 <link rel="canonical" href="{url}">
@@ -946,17 +1070,20 @@ class _NewsApp:
     def _article(self, article: DemoArticle) -> _Response:
         """A full news article page."""
         labels = _NEWS_LABELS.get(article.language, _NEWS_LABELS["id"])
-        when = english_date(article.published) if article.language == "en" else tanggal_jam(article.published)
+        english = article.language == "en"
+        when = english_date(article.published) if english else tanggal_jam(article.published)
         tags = "".join(f'<li class="tag">{_e(tag)}</li>' for tag in article.tags)
         related = _link_list(_related(article, self.articles, 4), "related-list")
-        main = f"""<main class="main-content"><ol class="breadcrumb"><li><a href="/">Beranda</a></li>
+        main = f"""<main class="main-content">
+<ol class="breadcrumb"><li><a href="/">Beranda</a></li>
 <li><a href="/kanal/{_slugify(article.section)}">{_e(article.section)}</a></li></ol>
 <article class="post-wrapper">
 <header><h1 class="post-title">{_e(article.title)}</h1>
 <p class="post-meta"><span class="byline">{labels["reporter"]}: {_e(article.author)}</span>
 <span class="editor">Editor: {_e(article.editor)}</span>
 <time datetime="{article.published.isoformat()}">{when}</time></p></header>
-<figure class="wrap-image"><img src="/img/berita/{article.id}.jpg" alt="{_e(article.title)}" width="800" height="533">
+<figure class="wrap-image">
+<img src="/img/berita/{article.id}.jpg" alt="{_e(article.title)}" width="800" height="533">
 <figcaption>{_e(article.image_caption)} ANTARA/{_e(article.author)}</figcaption></figure>
 <div class="post-content clearfix">
 {self._article_body(article, labels)}
@@ -980,7 +1107,7 @@ class _NewsApp:
 <head>
 <meta charset="utf-8">
 <title>{_e(article.title)} - ANTARA News</title>
-<link rel="canonical" href="{self.base_url}{article.path}">
+<link rel="canonical" href="{PUBLIC_URLS[NEWS]}{article.path}">
 <meta name="viewport" content="width=device-width,minimum-scale=1,initial-scale=1">
 <script async src="https://cdn.ampproject.org/v0.js"></script>
 </head>
@@ -998,7 +1125,8 @@ class _NewsApp:
         """The news site's 404 page."""
         main = (
             '<main class="main-content error-404"><h1>404 - Halaman tidak ditemukan</h1>'
-            "<p>Maaf, berita atau halaman yang Anda cari tidak tersedia, sudah dihapus, atau alamatnya salah.</p>"
+            "<p>Maaf, berita atau halaman yang Anda cari tidak tersedia, sudah dihapus,"
+            " atau alamatnya salah.</p>"
             f'<p><a href="/">Kembali ke beranda</a></p></main>{self._sidebar()}'
         )
         return _html(self._layout("Halaman tidak ditemukan - ANTARA News", main), status=404)
@@ -1052,19 +1180,20 @@ class _DemoHandler(BaseHTTPRequestHandler):
     """Serves GET and HEAD from the server's router, with validators and 304 support."""
 
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in separate writes
     server_version = "nginx"
     sys_version = ""
     timeout = 10
 
-    def do_GET(self) -> None:  # noqa: N802 - name required by BaseHTTPRequestHandler
+    def do_GET(self) -> None:
         """Answer a GET request."""
         self._serve(head=False)
 
-    def do_HEAD(self) -> None:  # noqa: N802 - name required by BaseHTTPRequestHandler
+    def do_HEAD(self) -> None:
         """Answer a HEAD request (same headers as GET, no body)."""
         self._serve(head=True)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - signature of the base class
+    def log_message(self, format: str, *args: Any) -> None:
         """Stay quiet: tests and demos should not print access logs."""
 
     def _serve(self, head: bool) -> None:
@@ -1135,6 +1264,10 @@ class DemoSite:
         """Base URL of the news site (after start)."""
         return self._base_url(NEWS)
 
+    def canonical_url(self, article: DemoArticle) -> str:
+        """The address the article's page declares as its own (the same on every run)."""
+        return PUBLIC_URLS[article.site] + article.path
+
     def url_for(self, article: DemoArticle) -> str:
         """Absolute URL of an article on its own site."""
         return self._base_url(article.site) + article.path
@@ -1158,10 +1291,14 @@ class DemoSite:
         except BaseException:
             self.stop()
             raise
-        self._servers[MINISTRY].app = _MinistryApp(self.ministry_url, self.articles_of(MINISTRY), self.now)
+        ministry = _MinistryApp(self.ministry_url, self.articles_of(MINISTRY), self.now)
+        self._servers[MINISTRY].app = ministry
         self._servers[NEWS].app = _NewsApp(self.news_url, self.articles_of(NEWS), self.now)
         for site, server in self._servers.items():
-            thread = threading.Thread(target=server.serve_forever, name=f"pantau-demo-{site}", daemon=True)
+            name = f"pantau-demo-{site}"
+            thread = threading.Thread(
+                target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=name, daemon=True
+            )
             thread.start()
             self._threads.append(thread)
         return self
