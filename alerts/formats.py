@@ -45,7 +45,9 @@ def slack_message(alert: Alert, timezone: str) -> dict[str, Any]:
     when = local_time(alert.published_at, timezone)
     snippet = _HIGHLIGHTED.sub(r"*\1*", slack_escape(alert.snippet))
     heading = f"*<{alert.url}|{title}>*\n{slack_escape(alert.source)} · {when}"
-    why = f"Rule *{slack_escape(alert.rule)}* · terms: " + ", ".join(
+    label = "Rule" if len(alert.rules) == 1 else "Rules"
+    why = f"{label} " + ", ".join(f"*{slack_escape(rule)}*" for rule in alert.rules)
+    why += " · terms: " + ", ".join(
         f"`{slack_escape(term)}`" for term in alert.terms)
     return {
         "text": f"{alert.title or alert.url} ({alert.source}, {when})",
@@ -64,7 +66,7 @@ def webhook_message(alert: Alert) -> dict[str, Any]:
     """A plain JSON document for generic webhooks: every field, no markup."""
     return {
         "id": alert.alert_key,
-        "rule": alert.rule,
+        "rules": list(alert.rules),
         "terms": list(alert.terms),
         "snippet": alert.snippet,
         "article": {"title": alert.title, "url": alert.url, "source": alert.source,

@@ -42,12 +42,12 @@ def hits_table(hits: Sequence[SearchHit], query: str) -> Table:
 def alert_table(alerts: Sequence[Alert]) -> Table:
     """Alerts: where, what, which rule and terms, and how delivery went."""
     table = Table(title=f"{len(alerts)} alerts", show_lines=True)
-    for column in ("id", "status", "destination", "rule / terms", "article", "tries / error"):
+    for column in ("id", "status", "destination", "rules / terms", "article", "tries / error"):
         table.add_column(column)
     for alert in alerts:
         table.add_row(
             str(alert.id), alert.status, alert.destination,
-            f"{escape(alert.rule)}\n[dim]{escape(', '.join(alert.terms))}[/]",
+            f"{escape(', '.join(alert.rules))}\n[dim]{escape(', '.join(alert.terms))}[/]",
             escape(alert.title or alert.url),
             f"{alert.attempts}" + (f"\n[red]{escape(alert.last_error)}[/]"
                                    if alert.last_error else ""),
@@ -97,7 +97,7 @@ def print_demo_summary(console: Console, data: dict[str, Any]) -> None:
     console.print(f"The chat receiver got {data['messages_received']} messages.")
     console.print("\nTry next:")
     for command in data["try_next"]:
-        console.print(f"  {escape(command)}")
+        console.print(f"  {escape(command)}", soft_wrap=True)
 
 
 def _print_tail(console: Console, data: dict[str, Any]) -> None:

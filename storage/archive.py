@@ -228,9 +228,9 @@ class Archive:
                        matches: Iterable[NewMatch]) -> int:
         """Store matches and queue their alerts, and move the cursor, in one transaction.
 
-        An alert's key is its destination, story cluster and rule: one story carried by several
-        outlets is one alert per rule and destination, and a repeated run queues nothing twice.
-        Returns how many alerts were queued.
+        An alert's key is its destination and story cluster: a story carried by several outlets
+        and matched by several rules is one message per destination, and a repeated run queues
+        nothing twice. Returns how many alerts were queued.
         """
         now = utcnow()
         queued = 0
@@ -258,7 +258,7 @@ class Archive:
                                   [match.article_id]).fetchone()[0]
         queued = 0
         for destination in match.destinations:
-            key = hashlib.sha256(f"{destination}\n{match.rule}\n{cluster}".encode()).hexdigest()
+            key = hashlib.sha256(f"{destination}\n{cluster}".encode()).hexdigest()
             cursor = db.execute(
                 "INSERT OR IGNORE INTO alerts (alert_key, match_id, destination,"
                 " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -321,13 +321,18 @@ class Archive:
         where, params = _alert_filter(status, ids)
         rows = self.db.query(
             "SELECT alerts.id, alert_key, destination, status, attempts, next_attempt_at,"
-            " last_error, created_at, sent_at, matches.rule, matches.terms, matches.snippet,"
+            " last_error, created_at, sent_at, matches.snippet,"
+            " (SELECT json_group_array(rule) FROM (SELECT DISTINCT rule FROM matches AS m"
+            "   WHERE m.article_id = matches.article_id ORDER BY rule)) AS rules,"
+            " (SELECT json_group_array(value) FROM (SELECT DISTINCT t.value FROM matches AS m,"
+            "   json_each(m.terms) AS t WHERE m.article_id = matches.article_id)) AS terms,"
             " articles.id AS article_id, articles.title, articles.url, articles.source,"
             " articles.published_at FROM alerts JOIN matches ON matches.id = alerts.match_id"
             f" JOIN articles ON articles.id = matches.article_id {where}"
             " ORDER BY alerts.id DESC LIMIT ?", [*params, limit],
         )
-        return [Alert(**{**row, "terms": tuple(json.loads(row["terms"]))}) for row in rows]
+        return [Alert(**{**row, "rules": tuple(json.loads(row["rules"])),
+                         "terms": tuple(json.loads(row["terms"]))}) for row in rows]
 
     def alert_counts(self) -> dict[str, int]:
         """How many alerts are in each status."""

@@ -58,7 +58,7 @@ class NewMatch:
 
 @dataclass(frozen=True)
 class Alert:
-    """One message owed to one destination, with the article and match it is about."""
+    """One message owed to one destination about one story, with every rule it matched."""
 
     id: int
     alert_key: str
@@ -69,7 +69,7 @@ class Alert:
     last_error: str | None
     created_at: str
     sent_at: str | None
-    rule: str
+    rules: tuple[str, ...]
     terms: tuple[str, ...]
     snippet: str
     article_id: int

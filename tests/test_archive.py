@@ -72,12 +72,15 @@ def test_matches_and_alerts_are_queued_once(archive: Archive) -> None:
     assert archive.alert_counts() == {"pending": 1}
 
 
-def test_one_alert_per_story_rule_and_destination(archive: Archive) -> None:
+def test_one_alert_per_story_and_destination(archive: Archive) -> None:
     archive.add_article(article(1, "PMI diberangkatkan ke Korea"))
     archive.add_article(article(2, "PMI diberangkatkan ke Korea"))
     assert _match(archive, 1, destinations=("chat", "team")) == 2
-    assert _match(archive, 2, destinations=("chat", "team")) == 0
-    assert _match(archive, 2, rule="other") == 1
+    assert _match(archive, 1, rule="other") == 0  # a second rule: the same message
+    assert _match(archive, 2, destinations=("chat", "team")) == 0  # the syndicated copy
+    (chat,) = archive.alerts(ids=[a.id for a in archive.alerts() if a.destination == "chat"])
+    assert chat.rules == ("other", "r")
+    assert chat.terms == ("PMI",)
 
 
 def test_a_claim_is_a_lease(archive: Archive) -> None:
