@@ -30,10 +30,12 @@ class Source:
         default=3, metadata={"help": "listing pages followed per listing and crawl"})
     max_age_days: float = field(
         default=3.0, metadata={"help": "sitemap and feed entries older than this are skipped"})
-    language: str = field(default="id", metadata={"help": "the site's main language"})
+    language: str = field(default="id", metadata={
+        "help": "the site's main language, for pages that do not declare theirs"})
     domains: tuple[str, ...] = field(
         default=(), metadata={"help": "domains links may lead to (default: the entry points')"})
-    interval: str = field(default="30m", metadata={"help": "how often to crawl: 15m, 2h, 1d"})
+    interval: str = field(default="30m", metadata={
+        "help": "how often the daemon (`pantau run`) crawls it: 15m, 2h, 1d"})
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", self.name):
@@ -43,6 +45,8 @@ class Source:
         for url in self.entry_points:
             if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
                 raise ValueError(f"{url!r} is not an http(s) URL")
+        if not re.fullmatch(r"\d+(\.\d+)?[mhd]", self.interval):
+            raise ValueError(f"interval {self.interval!r} is not a duration such as 15m, 2h, 1d")
         try:
             re.compile(self.article_pattern)
         except re.error as error:

@@ -44,6 +44,11 @@ class ArchivePipeline:
         self.run_id = self.archive.start_crawl(self._source)
 
     @property
+    def _language(self) -> str | None:
+        source = getattr(self.crawler.spider, "source", None)
+        return source.language if source is not None else None
+
+    @property
     def _source(self) -> str:
         spider = self.crawler.spider
         assert spider is not None
@@ -65,7 +70,8 @@ class ArchivePipeline:
             url=item.url, canonical_url=article_url, source=item.source, title=extracted.title,
             text=extracted.text, published_at=extracted.published_at or item.listed_at,
             published_from=extracted.published_from or ("listing" if item.listed_at else None),
-            language=extracted.language, author=extracted.author, sitename=extracted.sitename,
+            language=extracted.language or self._language, author=extracted.author,
+            sitename=extracted.sitename,
         )
         if self.archive.add_article(record) is None:
             self.crawler.stats.inc_value("pantau/articles/duplicate")
