@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -86,6 +86,16 @@ def extract_article(page: bytes | str, url: str) -> Extracted | None:
         sitename=document.sitename or None,
         canonical_url=_canonical(tree),
     )
+
+
+def extract_pages(pages: tuple[bytes, ...], url: str) -> Extracted | None:
+    """Extract an article split over ``pages``: metadata from the first, the bodies joined."""
+    first = extract_article(pages[0], url) if pages else None
+    if first is None or len(pages) == 1:
+        return first
+    rest = (extract_article(page, url) for page in pages[1:])
+    text = "\n".join([first.text, *(part.text for part in rest if part is not None)])
+    return replace(first, text=text)
 
 
 def clean_body(text: str) -> str:

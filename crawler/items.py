@@ -11,12 +11,16 @@ from crawler.extract import Extracted
 
 @dataclass
 class PageItem:
-    """A fetched article page; the extraction pipeline fills ``extracted``."""
+    """A fetched article page; the extraction pipeline fills ``extracted``.
+
+    ``bodies`` holds the page and, for an article split over several pages, the pages it
+    continues on, in order.
+    """
 
     url: str
     source: str
     status: int
-    body: bytes = field(repr=False)
+    bodies: tuple[bytes, ...] = field(repr=False)
     is_html: bool
     requested_urls: tuple[str, ...] = ()
     listed_at: str | None = None
@@ -25,16 +29,18 @@ class PageItem:
     extracted: Extracted | None = field(default=None, repr=False)
 
     @classmethod
-    def from_response(cls, response: Response, source: str, *, is_html: bool) -> PageItem:
+    def from_response(cls, response: Response, source: str, *, is_html: bool,
+                      bodies: tuple[bytes, ...] = (), continued: str | None = None) -> PageItem:
         """The item for an article page as Scrapy received it."""
         headers = response.headers
+        requested = tuple(response.meta.get("redirect_urls", ()))
         return cls(
             url=response.url,
             source=source,
             status=response.status,
-            body=response.body if is_html else b"",
+            bodies=(bodies or (response.body,)) if is_html else (),
             is_html=is_html,
-            requested_urls=tuple(response.meta.get("redirect_urls", ())),
+            requested_urls=requested + ((continued,) if continued else ()),
             listed_at=response.meta.get("pantau_listed_at"),
             etag=_header(headers.get(b"ETag")),
             last_modified=_header(headers.get(b"Last-Modified")),

@@ -12,6 +12,14 @@ PANTAU_SOURCES_LOADER = "pantau.config.load_sources"
 PANTAU_ARCHIVE = os.environ.get("PANTAU_ARCHIVE", "pantau.db")
 PANTAU_EXTRACT_PROCESSES = 0  # 0: one per core; -1: in the crawl's thread
 
+EXTENSIONS = {
+    "crawler.extensions.archive.CrawlArchive": 100,
+}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.addresses.AddressGuardMiddleware": 50,
+    "crawler.middlewares.politeness.PolitenessMiddleware": 560,
+    "crawler.middlewares.conditional.ConditionalGetMiddleware": 570,
+}
 ITEM_PIPELINES = {
     "crawler.pipelines.extract.ExtractPipeline": 100,
     "crawler.pipelines.archive.ArchivePipeline": 200,
@@ -29,6 +37,8 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 5
+PANTAU_MAX_RETRY_AFTER = 120  # seconds; a host asking for more is left for this crawl
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 COOKIES_ENABLED = False
 

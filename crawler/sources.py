@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cached_property
 from urllib.parse import urlsplit
 
@@ -24,29 +25,42 @@ class Source:
         default=(), metadata={"help": "sitemap or sitemap-index URLs (Google News too)"})
     listings: tuple[str, ...] = field(
         default=(), metadata={"help": "listing pages that link to articles, first page"})
+    json_listings: tuple[str, ...] = field(
+        default=(), metadata={"help": "JSON endpoints that list articles (news APIs)"})
+    json_url_template: str = field(default="", metadata={
+        "help": "article URL built from a JSON item's fields, e.g. https://x.id/news/{slug}"})
     article_pattern: str = field(
         default="", metadata={"help": "regular expression an article URL must match"})
     max_pages: int = field(
         default=3, metadata={"help": "listing pages followed per listing and crawl"})
-    max_age_days: float = field(
-        default=3.0, metadata={"help": "sitemap and feed entries older than this are skipped"})
+    max_age_days: float = field(default=7.0, metadata={
+        "help": "articles older than this are neither fetched nor archived"})
+    article_params: str = field(default="", metadata={
+        "help": "query parameters added to article URLs, e.g. page=all for whole articles"})
     language: str = field(default="id", metadata={
         "help": "the site's main language, for pages that do not declare theirs"})
     domains: tuple[str, ...] = field(
         default=(), metadata={"help": "domains links may lead to (default: the entry points')"})
+    allow_private: bool = field(default=False, metadata={
+        "help": "allow private, loopback and link-local addresses (tests and demos only)"})
     interval: str = field(default="30m", metadata={
         "help": "how often the daemon (`pantau run`) crawls it: 15m, 2h, 1d"})
+    update_interval: str = field(default="1d", metadata={
+        "help": "how often the site usually publishes; silence far beyond it is flagged"})
+    verified: bool = field(default=False, metadata={
+        "help": "whether the entry points were seen working (see `pantau sources check`)"})
+    notes: str = field(default="", metadata={"help": "anything a maintainer should know"})
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", self.name):
             raise ValueError("a source name may hold only letters, digits, '-' and '_'")
-        if not (self.feeds or self.sitemaps or self.listings):
-            raise ValueError("give at least one of feeds, sitemaps or listings")
+        if not self.entry_points:
+            raise ValueError("give at least one of feeds, sitemaps, listings or json_listings")
         for url in self.entry_points:
             if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
                 raise ValueError(f"{url!r} is not an http(s) URL")
-        if not re.fullmatch(r"\d+(\.\d+)?[mhd]", self.interval):
-            raise ValueError(f"interval {self.interval!r} is not a duration such as 15m, 2h, 1d")
+        for name in ("interval", "update_interval"):
+            parse_duration(getattr(self, name), name)
         try:
             re.compile(self.article_pattern)
         except re.error as error:
@@ -55,7 +69,7 @@ class Source:
     @property
     def entry_points(self) -> tuple[str, ...]:
         """Every URL a crawl of this source starts from."""
-        return self.feeds + self.sitemaps + self.listings
+        return self.feeds + self.sitemaps + self.listings + self.json_listings
 
     @cached_property
     def allowed_domains(self) -> tuple[str, ...]:
@@ -73,3 +87,15 @@ class Source:
     def is_article_url(self, url: str) -> bool:
         """Whether a link found on this source may lead to an article."""
         return self.article_regex is None or bool(self.article_regex.search(url))
+
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhdw])")
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str, name: str = "duration") -> timedelta:
+    """``15m``, ``2h``, ``1d``, ``1w`` as a timedelta; a ValueError names the field."""
+    found = _DURATION.fullmatch(text.strip())
+    if not found:
+        raise ValueError(f"{name} {text!r} is not a duration such as 15m, 2h, 1d")
+    return timedelta(seconds=float(found.group(1)) * _SECONDS[found.group(2)])

@@ -9,10 +9,12 @@ from storage.models import (
     Article,
     ArticleRecord,
     AttemptResult,
+    CrawlCounts,
     CrawlRun,
     NewMatch,
     PageRecord,
     SearchHit,
+    SourceHealth,
 )
 
 __all__ = [
@@ -23,10 +25,12 @@ __all__ = [
     "Article",
     "ArticleRecord",
     "AttemptResult",
+    "CrawlCounts",
     "CrawlRun",
     "NewMatch",
     "PageRecord",
     "SearchHit",
+    "SourceHealth",
     "content_hash",
     "utcnow",
 ]

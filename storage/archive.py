@@ -13,6 +13,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
@@ -25,10 +26,12 @@ from storage.models import (
     Article,
     ArticleRecord,
     AttemptResult,
+    CrawlCounts,
     CrawlRun,
     NewMatch,
     PageRecord,
     SearchHit,
+    SourceHealth,
 )
 from storage.schema import MIGRATIONS
 
@@ -134,21 +137,44 @@ class Archive:
         return int(cursor.lastrowid or 0)
 
     def finish_crawl(self, run_id: int, *, status: str, finish_reason: str,
-                     counts: dict[str, int]) -> None:
-        """Record the end of a crawl run with Scrapy's counts."""
+                     counts: CrawlCounts) -> None:
+        """Record the end of a crawl run with what it did."""
+        values = {f.name: getattr(counts, f.name) for f in fields(CrawlCounts)}
+        values["dropped"] = json.dumps(counts.dropped, sort_keys=True)
+        assignments = ", ".join(f"{name} = :{name}" for name in values)
         with self.write() as db:
             db.execute(
-                "UPDATE crawl_runs SET finished_at = ?, status = ?, finish_reason = ?,"
-                " requests = ?, pages = ?, new_articles = ?, errors = ? WHERE id = ?",
-                [utcnow(), status, finish_reason, counts.get("requests", 0),
-                 counts.get("pages", 0), counts.get("new_articles", 0),
-                 counts.get("errors", 0), run_id],
+                f"UPDATE crawl_runs SET finished_at = :finished_at, status = :status,"
+                f" finish_reason = :finish_reason, {assignments} WHERE id = :id",
+                {**values, "finished_at": utcnow(), "status": status,
+                 "finish_reason": finish_reason, "id": run_id},
             )
 
-    def crawl_runs(self, limit: int = 20) -> list[CrawlRun]:
-        """The most recent crawl runs, newest first."""
-        rows = self.db.query("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT ?", [limit])
-        return [CrawlRun(**row) for row in rows]
+    def crawl_runs(self, limit: int = 20, source: str | None = None) -> list[CrawlRun]:
+        """The most recent crawl runs (of one source, if given), newest first."""
+        where = "WHERE source = ?" if source else ""
+        rows = self.db.query(f"SELECT * FROM crawl_runs {where} ORDER BY id DESC LIMIT ?",
+                             [*([source] if source else []), limit])
+        return [CrawlRun(**{**row, "dropped": json.loads(row["dropped"])}) for row in rows]
+
+    def source_health(self, since: str) -> list[SourceHealth]:
+        """Each crawled source's last success, last error and articles first seen ``since``."""
+        rows = self.db.query(
+            "SELECT name AS source,"
+            " (SELECT max(started_at) FROM crawl_runs WHERE source = name) AS last_crawl_at,"
+            " (SELECT max(finished_at) FROM crawl_runs WHERE source = name"
+            "   AND status = 'finished' AND errors = 0) AS last_success_at,"
+            " (SELECT max(finished_at) FROM crawl_runs WHERE source = name AND errors > 0)"
+            "   AS last_error_at,"
+            " (SELECT first_error FROM crawl_runs WHERE source = name AND errors > 0"
+            "   ORDER BY id DESC LIMIT 1) AS last_error,"
+            " (SELECT max(first_seen_at) FROM articles WHERE articles.source = name)"
+            "   AS last_article_at,"
+            " (SELECT count(*) FROM articles WHERE articles.source = name"
+            "   AND first_seen_at >= ?) AS articles_7d"
+            " FROM sources ORDER BY name", [since],
+        )
+        return [SourceHealth(**row) for row in rows]
 
     def known_urls(self, urls: Iterable[str]) -> set[str]:
         """Those of ``urls`` already fetched as pages or archived as articles."""
@@ -179,6 +205,13 @@ class Archive:
                 [page.url, page.source, page.canonical_url, page.status, page.outcome,
                  page.content_hash, page.etag, page.last_modified, now, now],
             )
+
+    def page(self, url: str) -> PageRecord | None:
+        """What the archive knows of one fetched URL."""
+        rows = list(self.db.query(
+            "SELECT url, source, status, outcome, canonical_url, content_hash, etag,"
+            " last_modified FROM pages WHERE url = ?", [url]))
+        return PageRecord(**rows[0]) if rows else None
 
     def add_article(self, record: ArticleRecord) -> int | None:
         """Archive an article; returns its id, or None if its URL is archived already.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -109,16 +109,45 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
-class CrawlRun:
-    """One crawl of one source, with the counts Scrapy reported when it closed."""
+class CrawlCounts:
+    """What a crawl did, from Scrapy's stats when it closed."""
 
-    id: int
+    requests: int = 0
+    pages: int = 0
+    new_articles: int = 0
+    errors: int = 0
+    duration_s: float | None = None
+    responses_2xx: int = 0
+    responses_3xx: int = 0
+    responses_4xx: int = 0
+    responses_5xx: int = 0
+    not_modified: int = 0
+    duplicates: int = 0
+    bytes: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)
+    first_error: str | None = None
+
+
+@dataclass(frozen=True)
+class CrawlRun(CrawlCounts):
+    """One crawl of one source."""
+
+    id: int = 0
+    source: str = ""
+    started_at: str = ""
+    finished_at: str | None = None
+    status: str = "running"
+    finish_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    """How a source has been doing, from its crawl runs and articles."""
+
     source: str
-    started_at: str
-    finished_at: str | None
-    status: str
-    finish_reason: str | None
-    requests: int
-    pages: int
-    new_articles: int
-    errors: int
+    last_crawl_at: str | None
+    last_success_at: str | None
+    last_error_at: str | None
+    last_error: str | None
+    last_article_at: str | None
+    articles_7d: int

@@ -116,4 +116,18 @@ MIGRATIONS: tuple[str, ...] = (
         position INTEGER NOT NULL
     );
     """,
+    # 2: crawl runs say how the crawl went: responses by status class, conditional hits,
+    # duplicates, drops by reason, bytes, duration and the first error, for `pantau sources`.
+    """
+    ALTER TABLE crawl_runs ADD COLUMN duration_s REAL;
+    ALTER TABLE crawl_runs ADD COLUMN responses_2xx INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE crawl_runs ADD COLUMN responses_3xx INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE crawl_runs ADD COLUMN responses_4xx INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE crawl_runs ADD COLUMN responses_5xx INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE crawl_runs ADD COLUMN not_modified INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE crawl_runs ADD COLUMN duplicates INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE crawl_runs ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE crawl_runs ADD COLUMN dropped TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE crawl_runs ADD COLUMN first_error TEXT;
+    """,
 )

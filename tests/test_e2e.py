@@ -151,14 +151,17 @@ name = "ministry"
 listings = ["{site.ministry_url}/news/latest/all"]
 article_pattern = "/news/detail/"
 max_pages = 5
+allow_private = true
 
 [[sources]]
 name = "files"
 feeds = ["{files_site}/rss.xml"]
+allow_private = true
 
 [[sources]]
 name = "offline"
 feeds = ["http://127.0.0.1:{free_port()}/rss.xml"]
+allow_private = true
 
 [[destinations]]
 name = "chat"
@@ -219,6 +222,7 @@ name = "ministry"
 listings = ["{site.ministry_url}/news/latest/all"]
 article_pattern = "/news/detail/"
 max_pages = 1
+allow_private = true
 """, encoding="utf-8")
     env = {**os.environ, "PANTAU_CONFIG": str(config), "PANTAU_ARCHIVE": str(tmp_path / "s.db")}
     scrapy = [sys.executable, "-m", "scrapy"]

@@ -12,7 +12,8 @@ from scrapy.utils.test import get_crawler
 
 from crawler.items import PageItem
 from crawler.sources import Source
-from crawler.spiders.source import SourceSpider, parse_feed_date
+from crawler.entries import parse_feed_date
+from crawler.spiders.source import SourceSpider
 
 NOW = datetime.now(UTC)
 
@@ -114,7 +115,7 @@ def test_a_page_that_is_not_html_is_counted_not_extracted() -> None:
                                   headers={"Content-Type": "application/pdf"},
                                   request=Request(url))
     (item,) = spider.parse_article(response)
-    assert isinstance(item, PageItem) and not item.is_html and item.body == b""
+    assert isinstance(item, PageItem) and not item.is_html and item.bodies == ()
     assert stat(spider, "pantau/pages/not_html") == 1
     text = TextResponse(url=url, body=b"a,b\n1,2", encoding="utf-8",
                         headers={"Content-Type": "text/csv"}, request=Request(url))

@@ -1,92 +1,102 @@
-"""Archive pipeline: pages and articles go into the archive; the crawl run is recorded."""
+"""Archive pipeline: pages and articles go into the archive; what is not kept says why."""
 
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
 from typing import Self
 
-from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
-from scrapy.spiders import Spider
 
+from crawler.extensions.archive import CrawlArchive, archive_of
+from crawler.extract import Extracted
 from crawler.items import PageItem
+from crawler.sources import Source
 from crawler.urls import canonical_url
-from storage import Archive, ArticleRecord, PageRecord, content_hash
+from storage import ArticleRecord, PageRecord, content_hash
 
 logger = logging.getLogger(__name__)
 
 
-class ArchivePipeline:
-    """Writes every fetched page and each new article to the archive at ``PANTAU_ARCHIVE``.
+class ArticleDropped(DropItem):
+    """A fetched page that does not become a new article; ``reason`` says why."""
 
-    It also opens and closes the source's row in ``crawl_runs``, and serves the spider's
-    question "is this URL archived already?".
+    def __init__(self, reason: str, url: str) -> None:
+        super().__init__(f"{url}: {reason}", log_level="INFO")
+        self.reason = reason
+
+
+class ArchivePipeline:
+    """Writes every fetched page and each new article to the crawl's archive.
+
+    A page is recorded whatever came of it, so it is not fetched again; an article is kept
+    unless it is archived already (same canonical URL) or older than the source's
+    ``max_age_days`` (a new source's first crawl must not flood the archive with history).
     """
 
-    archive: Archive
-
-    def __init__(self, crawler: Crawler, path: str) -> None:
+    def __init__(self, crawler: Crawler, link: CrawlArchive) -> None:
         self.crawler = crawler
-        self.path = path
-        self.run_id = 0
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        self.link = link
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        path = crawler.settings.get("PANTAU_ARCHIVE")
-        if not path:
-            raise NotConfigured("PANTAU_ARCHIVE is not set")
-        return cls(crawler, path)
-
-    def open_spider(self) -> None:
-        self.archive = Archive.open(self.path)
-        self.run_id = self.archive.start_crawl(self._source)
+        link = archive_of(crawler)
+        if link is None:
+            raise NotConfigured("the CrawlArchive extension is not enabled")
+        return cls(crawler, link)
 
     @property
-    def _language(self) -> str | None:
-        source = getattr(self.crawler.spider, "source", None)
-        return source.language if source is not None else None
-
-    @property
-    def _source(self) -> str:
-        spider = self.crawler.spider
-        assert spider is not None
-        return str(spider.name)
+    def source(self) -> Source | None:
+        return getattr(self.crawler.spider, "source", None)
 
     def process_item(self, item: PageItem) -> PageItem:
         extracted = item.extracted
         article_url = canonical_url(extracted.canonical_url or item.url) if extracted else None
-        outcome = "not-html" if not item.is_html else "no-article" if not extracted else "article"
-        for url in (*item.requested_urls, item.url):
-            self.archive.record_page(PageRecord(
-                url=canonical_url(url), source=item.source, status=item.status, outcome=outcome,
-                canonical_url=article_url, etag=item.etag, last_modified=item.last_modified,
-                content_hash=content_hash(extracted.text) if extracted else None,
-            ))
-        if extracted is None or article_url is None:
-            raise DropItem(f"{item.url}: {outcome}", log_level="INFO")
+        reason = self._rejection(item, extracted)
+        self._record_pages(item, article_url, reason or "article")
+        if reason or extracted is None or article_url is None:
+            raise ArticleDropped(reason or "no-article", item.url)
         record = ArticleRecord(
             url=item.url, canonical_url=article_url, source=item.source, title=extracted.title,
             text=extracted.text, published_at=extracted.published_at or item.listed_at,
             published_from=extracted.published_from or ("listing" if item.listed_at else None),
-            language=extracted.language or self._language, author=extracted.author,
-            sitename=extracted.sitename,
+            language=extracted.language or (self.source.language if self.source else None),
+            author=extracted.author, sitename=extracted.sitename,
         )
-        if self.archive.add_article(record) is None:
+        if self.link.archive.add_article(record) is None:
             self.crawler.stats.inc_value("pantau/articles/duplicate")
-            raise DropItem(f"{item.url}: archived already as {article_url}", log_level="INFO")
+            raise ArticleDropped("duplicate", item.url)
         self.crawler.stats.inc_value("pantau/articles/new")
         return item
 
-    def spider_closed(self, spider: Spider, reason: str) -> None:
-        stats = self.crawler.stats
-        counts = {
-            "requests": stats.get_value("downloader/request_count", 0),
-            "pages": stats.get_value("response_received_count", 0),
-            "new_articles": stats.get_value("pantau/articles/new", 0),
-            "errors": stats.get_value("pantau/errors", 0) + stats.get_value("log_count/ERROR", 0),
-        }
-        status = "finished" if reason == "finished" else "stopped"
-        self.archive.finish_crawl(self.run_id, status=status, finish_reason=reason, counts=counts)
-        self.archive.close()
+    def _rejection(self, item: PageItem, extracted: Extracted | None) -> str | None:
+        if not item.is_html:
+            return "not-html"
+        if extracted is None:
+            return "no-article"
+        published = _parse(extracted.published_at or item.listed_at)
+        limit = timedelta(days=self.source.max_age_days) if self.source else None
+        if published and limit and datetime.now(UTC) - published > limit:
+            self.crawler.stats.inc_value("pantau/articles/too_old")
+            return "too-old"
+        return None
+
+    def _record_pages(self, item: PageItem, article_url: str | None, outcome: str) -> None:
+        digest = content_hash(item.extracted.text) if item.extracted else None
+        for url in dict.fromkeys((*item.requested_urls, item.url)):
+            self.link.archive.record_page(PageRecord(
+                url=canonical_url(url), source=item.source, status=item.status,
+                outcome=outcome, canonical_url=article_url, etag=item.etag,
+                last_modified=item.last_modified, content_hash=digest,
+            ))
+
+
+def _parse(stamp: str | None) -> datetime | None:
+    if not stamp:
+        return None
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,40 +1,42 @@
-"""The one spider family of Pantau: a source's feeds, sitemaps and listings lead to articles."""
+"""The one spider family of Pantau: a source's entry points lead to its new articles."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar
+from urllib.parse import parse_qsl, urlsplit
 
-from scrapy import Request, Spider, signals
+from scrapy import Request, Spider
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
-from scrapy.selector import Selector
 from twisted.python.failure import Failure
+from w3lib.url import add_or_replace_parameters
 
+from crawler.entries import Entry, feed_entries, json_entries, sitemap_entries
+from crawler.extensions.archive import archive_of
 from crawler.items import PageItem
 from crawler.sources import Source
 from crawler.urls import canonical_url
-from storage import Archive
 
 logger = logging.getLogger(__name__)
 
 _HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+MAX_ARTICLE_PAGES = 10
 
 
 class SourceSpider(Spider):
     """Crawls one :class:`Source`: reads its entry points and fetches the articles they list.
 
-    Build the spider class of a source with :meth:`for_source`. Articles whose URL the archive
-    already holds are not fetched again.
+    Build the spider class of a source with :meth:`for_source`. Entry points (feeds,
+    sitemaps, listings, JSON endpoints) are fetched on every crawl, conditionally where the
+    archive holds their validators; articles whose URL the archive holds are not fetched again.
     """
 
     name = "source"
     source: ClassVar[Source]
     allowed_domains: list[str]
-    _archive: Archive | None = None
 
     @classmethod
     def for_source(cls, source: Source) -> type[SourceSpider]:
@@ -44,115 +46,123 @@ class SourceSpider(Spider):
         return type(f"SourceSpider[{source.name}]", (cls,), attributes)
 
     async def start(self) -> AsyncIterator[Request]:
-        """Request every entry point; they are fetched again on every crawl."""
-        for url in self.source.feeds:
-            yield self._entry(url, self.parse_feed)
-        for url in self.source.sitemaps:
-            yield self._entry(url, self.parse_sitemap)
-        for url in self.source.listings:
-            yield self._entry(url, self.parse_listing, page=1)
+        """Request every entry point of the source."""
+        source = self.source
+        for urls, callback in ((source.feeds, self.parse_feed),
+                               (source.sitemaps, self.parse_sitemap),
+                               (source.listings, self.parse_listing),
+                               (source.json_listings, self.parse_json)):
+            for url in urls:
+                yield self._entry(url, callback)
 
-    def _entry(self, url: str, callback: Any, **meta: Any) -> Request:
-        return Request(url, callback=callback, errback=self.on_error, dont_filter=True,
-                       meta={"pantau_entry": True, **meta})
+    def _entry(self, url: str, callback: Callable[..., Any], page: int = 1) -> Request:
+        # Not dont_filter: a sitemap index that lists itself, or a listing whose "next" page
+        # loops back, is cut by Scrapy's duplicate filter.
+        return Request(url, callback=callback, errback=self.on_error, meta={
+            "pantau_entry": True, "page": page, "handle_httpstatus_list": [304]})
 
-    # -- feeds and sitemaps ---------------------------------------------------------------------
+    # -- entry points -------------------------------------------------------------------------
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
-        """RSS 2.0, RSS 1.0 (RDF) and Atom: each entry's link and date."""
-        selector = self._xml(response, "feed")
-        if selector is None:
-            return
-        entries = selector.xpath("//item | //entry")
-        found = []
-        for entry in entries:
-            link = (entry.xpath("string(link/@href)").get() or "").strip() or (
-                entry.xpath("string(link)").get() or "").strip()
-            when = entry.xpath("string((pubDate | published | updated | date)[1])").get()
-            if link:
-                found.append((response.urljoin(link), parse_feed_date(when)))
-        if not found:
-            self._malformed(response, "feed", "no entries with a link")
-        yield from self._article_requests(found, via="feed")
+        """RSS 2.0, RSS 1.0 (RDF) and Atom feeds."""
+        if (text := self._text_of(response, "feed")) is not None:
+            entries = feed_entries(text, response.url)
+            if not entries:
+                self._malformed(response, "feed", "no entries with a link")
+            yield from self._article_requests(entries)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         """Sitemap indexes, URL sets and Google News sitemaps, recent entries only."""
-        selector = self._xml(response, "sitemap")
-        if selector is None:
-            return
-        for loc in selector.xpath("//sitemap/loc/text()").getall():
-            yield self._entry(response.urljoin(loc.strip()), self.parse_sitemap)
-        found = []
-        for url in selector.xpath("//url"):
-            loc = (url.xpath("string(loc)").get() or "").strip()
-            when = url.xpath("string((news/publication_date | lastmod)[1])").get()
-            if loc:
-                found.append((response.urljoin(loc), parse_feed_date(when)))
-        if not found and not selector.xpath("//sitemap"):
-            self._malformed(response, "sitemap", "no <url> or <sitemap> entries")
-        yield from self._article_requests(found, via="sitemap")
+        if (text := self._text_of(response, "sitemap")) is not None:
+            children, entries = sitemap_entries(text, response.url)
+            if not children and not entries:
+                self._malformed(response, "sitemap", "no <url> or <sitemap> entries")
+            for child in children:
+                yield self._entry(child, self.parse_sitemap)
+            yield from self._article_requests(entries)
 
-    def _xml(self, response: Response, kind: str) -> Selector | None:
-        if not isinstance(response, TextResponse):
-            self._malformed(response, kind, "the answer is not text")
-            return None
-        selector = Selector(text=response.text, type="xml")
-        selector.remove_namespaces()
-        return selector
-
-    # -- listing pages ----------------------------------------------------------------------------
+    def parse_json(self, response: Response) -> Iterator[Request]:
+        """JSON listing endpoints (news APIs, DataTables)."""
+        if (text := self._text_of(response, "json listing")) is not None:
+            entries = json_entries(text, response.url, self.source.json_url_template)
+            if not entries:
+                self._malformed(response, "json listing", "no article links found")
+            yield from self._article_requests(entries)
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
         """A page of links to articles, and the next page up to ``max_pages``."""
-        if not isinstance(response, TextResponse):
-            self._malformed(response, "listing", "the answer is not a web page")
+        if self._text_of(response, "listing") is None:
             return
+        assert isinstance(response, TextResponse)
         # Off-site links are dropped by Scrapy's offsite middleware, against allowed_domains.
         links = LinkExtractor(allow=self.source.article_pattern or ()).extract_links(response)
-        found = [(link.url, None) for link in links if link.url != response.url]
-        if not found:
+        entries = [Entry(link.url) for link in links if link.url != response.url]
+        if not entries:
             self._malformed(response, "listing", "no links matching article_pattern")
-        yield from self._article_requests(found, via="listing")
+        yield from self._article_requests(entries)
         page = int(response.meta.get("page", 1))
         next_url = _next_page(response)
         if next_url and page < self.source.max_pages:
             yield self._entry(next_url, self.parse_listing, page=page + 1)
 
-    # -- articles ---------------------------------------------------------------------------------
+    def _text_of(self, response: Response, kind: str) -> str | None:
+        """The entry point's text, or None if it is unchanged (304) or not text at all."""
+        if response.status == 304:
+            self.crawler.stats.inc_value("pantau/entry/not_modified")
+            return None
+        if not isinstance(response, TextResponse):
+            self._malformed(response, kind, "the answer is not text")
+            return None
+        return response.text
 
-    def _article_requests(self, found: Iterable[tuple[str, datetime | None]],
-                          via: str) -> Iterator[Request]:
+    # -- articles -------------------------------------------------------------------------------
+
+    def _article_requests(self, entries: Iterable[Entry]) -> Iterator[Request]:
         cutoff = datetime.now(UTC) - timedelta(days=self.source.max_age_days)
-        fresh = {canonical_url(url): when for url, when in found
-                 if self.source.is_article_url(url) and (when is None or when >= cutoff)}
+        fresh: dict[str, datetime | None] = {}
+        for entry in entries:
+            if not self.source.is_article_url(entry.url):
+                continue
+            if entry.listed_at is not None and entry.listed_at < cutoff:
+                self.crawler.stats.inc_value("pantau/entries/too_old")
+                continue
+            fresh[canonical_url(entry.url)] = entry.listed_at
         known = self._archived(fresh)
         self.crawler.stats.inc_value("pantau/articles/already_archived", len(known))
         for url, when in fresh.items():
-            if url in known:
-                continue
-            meta = {"pantau_via": via, "pantau_listed_at": when.isoformat() if when else None}
-            yield Request(url, callback=self.parse_article, errback=self.on_error, meta=meta)
+            if url not in known:
+                yield self._article_request(url, when)
+
+    def _article_request(self, url: str, listed_at: datetime | None) -> Request:
+        if self.source.article_params:
+            url = add_or_replace_parameters(url, dict(parse_qsl(self.source.article_params)))
+        meta = {"pantau_listed_at": listed_at.isoformat() if listed_at else None}
+        return Request(url, callback=self.parse_article, errback=self.on_error, meta=meta)
 
     def _archived(self, urls: Iterable[str]) -> set[str]:
-        """Those of ``urls`` the archive at ``PANTAU_ARCHIVE`` holds already."""
-        if self._archive is None:
-            path = self.settings.get("PANTAU_ARCHIVE")
-            if not path:
-                return set()
-            self._archive = Archive.open(path)
-            self.crawler.signals.connect(self._archive.close, signal=signals.spider_closed)
-        return self._archive.known_urls(urls)
+        link = archive_of(self.crawler)
+        return link.archive.known_urls(urls) if link else set()
 
-    def parse_article(self, response: Response) -> Iterator[PageItem]:
-        """Hand the page to the item pipelines, which extract and archive it."""
-        content_type = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
+    def parse_article(self, response: Response) -> Iterator[PageItem | Request]:
+        """Hand the page (with the pages it continues on, if split) to the item pipelines."""
+        content_type = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip()
         is_html = isinstance(response, TextResponse) and (
-            not content_type or content_type in _HTML_TYPES)
+            not content_type or content_type.lower() in _HTML_TYPES)
         if not is_html:
             logger.warning("%s: %s is not an HTML page (%s); skipped", self.source.name,
                            response.url, content_type.decode("latin-1") or "no content type")
             self.crawler.stats.inc_value("pantau/pages/not_html")
-        yield PageItem.from_response(response, self.source.name, is_html=is_html)
+        bodies = (*response.meta.get("pantau_bodies", ()), response.body)
+        following = _continuation(response, len(bodies)) if is_html else None
+        if following and len(bodies) < MAX_ARTICLE_PAGES:
+            meta = {**response.meta, "pantau_bodies": bodies, "pantau_first": (
+                response.meta.get("pantau_first") or response)}
+            yield Request(following, callback=self.parse_article, errback=self.on_error,
+                          meta={k: v for k, v in meta.items() if not k.startswith("redirect")})
+            return
+        first = response.meta.get("pantau_first") or response
+        yield PageItem.from_response(first, self.source.name, is_html=is_html, bodies=bodies,
+                                     continued=response.url if len(bodies) > 1 else None)
 
     # -- errors ---------------------------------------------------------------------------------
 
@@ -162,36 +172,38 @@ class SourceSpider(Spider):
         response = getattr(failure.value, "response", None)
         reason = f"answered {response.status}" if response is not None else str(failure.value)
         kind = "entry point" if request.meta.get("pantau_entry") else "article"
-        logger.warning("%s: %s %s %s", self.source.name, kind, request.url, reason)
-        self.crawler.stats.inc_value("pantau/errors")
+        self._error(f"{kind} {request.url} {reason}")
 
     def _malformed(self, response: Response, kind: str, why: str) -> None:
-        logger.warning("%s: malformed %s %s: %s", self.source.name, kind, response.url, why)
-        self.crawler.stats.inc_value(f"pantau/malformed/{kind}")
+        self.crawler.stats.inc_value(f"pantau/malformed/{kind.replace(' ', '_')}")
+        self._error(f"malformed {kind} {response.url}: {why}")
+
+    def _error(self, message: str) -> None:
+        logger.warning("%s: %s", self.source.name, message)
         self.crawler.stats.inc_value("pantau/errors")
+        if link := archive_of(self.crawler):
+            link.note_error(message)
 
 
 def _next_page(response: TextResponse) -> str | None:
     """The listing's next page: ``rel=next``, else a link labelled as the next page."""
     candidates = response.xpath(
         "//link[@rel='next']/@href | //a[@rel='next']/@href"
-        " | //a[contains(translate(normalize-space(.), 'SELANJUTNYANEXT›»', 'selanjutnyanext›»'),"
+        " | //a[contains(translate(normalize-space(.), 'SELANJUTNYANEXT', 'selanjutnyanext'),"
         " 'selanjutnya') or normalize-space(.)='›' or normalize-space(.)='»'"
         " or contains(translate(normalize-space(.), 'NEXT', 'next'), 'next')]/@href"
     ).getall()
     return response.urljoin(candidates[0]) if candidates else None
 
 
-def parse_feed_date(value: str | None) -> datetime | None:
-    """An RFC 822 (RSS) or ISO 8601 (Atom, sitemaps) date as an aware datetime, else None."""
-    if not value or not value.strip():
-        return None
-    value = value.strip()
-    try:
-        stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            stamp = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+def _continuation(response: Response, pages_so_far: int) -> str | None:
+    """The next page of an article split over pages: same path, ``page=N+1``."""
+    assert isinstance(response, TextResponse)
+    here = urlsplit(response.url)
+    wanted = str(pages_so_far + 1)
+    for href in response.xpath("//a/@href").getall():
+        target = urlsplit(response.urljoin(href))
+        if target.path == here.path and target.netloc == here.netloc and \
+                dict(parse_qsl(target.query)).get("page") == wanted:
+            return target.geturl()
+    return None

@@ -38,12 +38,12 @@ def demo_config(site: DemoSite, receiver: ChatReceiver, archive: Path) -> Config
         "sources": [
             {"name": "kemnaker-demo", "title": "Kementerian Ketenagakerjaan (demo)",
              "listings": [f"{site.ministry_url}/news/latest/all"],
-             "article_pattern": r"/news/detail/", "max_pages": 10, "max_age_days": 7},
+             "article_pattern": r"/news/detail/", "max_pages": 10, "allow_private": True},
             {"name": "antara-demo", "title": "ANTARA News (demo)",
              "feeds": [f"{site.news_url}/rss/terkini.xml"],
              "sitemaps": [f"{site.news_url}/sitemap_news.xml"],
              "listings": [f"{site.news_url}/terkini"],
-             "article_pattern": r"/berita/\d+", "max_pages": 5, "max_age_days": 7},
+             "article_pattern": r"/berita/\d+", "max_pages": 5, "allow_private": True},
         ],
         "destinations": [
             {"name": "demo-chat", "type": "slack", "url": "${PANTAU_DEMO_WEBHOOK}",

@@ -1,0 +1,101 @@
+"""Slowing down for a host that asks: robots.txt's Crawl-delay, and Retry-After on 429/503.
+
+Both become a floor under the host's download-slot delay, which Scrapy (and AutoThrottle,
+which only ever adjusts the delay it sees) then keeps between requests to that host.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from email.utils import parsedate_to_datetime
+from typing import Any, Self
+
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+
+class PolitenessMiddleware:
+    """Keeps each host's delay at or above what its robots.txt and its 429/503 answers ask.
+
+    ``PANTAU_MAX_RETRY_AFTER`` (seconds): a host asking for a longer pause is left alone for
+    the rest of the crawl instead of being waited for.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.max_wait = crawler.settings.getfloat("PANTAU_MAX_RETRY_AFTER", 120.0)
+        self.floors: dict[str, tuple[float, float]] = {}  # slot key -> (delay, until)
+        self.gone: set[str] = set()
+        crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def robots_parsed(self, robotparser: Any, request: Request) -> None:
+        agent = self.crawler.settings.get("USER_AGENT", "")
+        delay = robotparser.crawl_delay(agent)
+        if delay:
+            self._floor(request, float(delay), until=float("inf"))
+
+    def process_request(self, request: Request) -> None:
+        if self._slot_key(request) in self.gone:
+            raise IgnoreRequest("the host asked for a pause longer than this crawl waits")
+        self._enforce(request)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status in (429, 503):
+            wait = retry_after(response.headers.get(b"Retry-After"))
+            if wait is not None and wait > self.max_wait:
+                self.gone.add(self._slot_key(request))
+                logger.warning("%s asks to wait %.0f s (Retry-After); leaving it for this crawl",
+                               request.url, wait)
+                request.meta["dont_retry"] = True
+            elif wait is not None:
+                self._floor(request, wait, until=time.monotonic() + 2 * wait)
+                self.crawler.stats.inc_value("pantau/retry_after")
+        self._enforce(request)
+        return response
+
+    def _slot_key(self, request: Request) -> str:
+        engine = self.crawler.engine
+        return str(engine.downloader.get_slot_key(request)) if engine else ""
+
+    def _floor(self, request: Request, delay: float, until: float) -> None:
+        key = self._slot_key(request)
+        current = self.floors.get(key, (0.0, 0.0))
+        self.floors[key] = (max(delay, current[0]), max(until, current[1]))
+        self._enforce(request)
+
+    def _enforce(self, request: Request) -> None:
+        key = self._slot_key(request)
+        floor = self.floors.get(key)
+        if floor is None or self.crawler.engine is None:
+            return
+        delay, until = floor
+        if time.monotonic() > until:
+            del self.floors[key]
+            return
+        slot = self.crawler.engine.downloader.slots.get(key)
+        if slot is not None and slot.delay < delay:
+            slot.delay = delay
+
+
+def retry_after(value: bytes | None) -> float | None:
+    """Seconds from a Retry-After header: a number, or an HTTP date."""
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(text).timestamp() - time.time())
+    except (TypeError, ValueError, IndexError):
+        return None
