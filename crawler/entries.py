@@ -12,6 +12,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
 
+from lxml import etree
 from scrapy.selector import Selector
 
 _HREF = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
@@ -113,6 +114,20 @@ def parse_feed_date(value: str | None) -> datetime | None:
         except (TypeError, ValueError, IndexError):
             return None
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+
+
+def xml_problem(body: bytes) -> str | None:
+    """Why ``body`` is not well-formed XML, or None if it is.
+
+    Feeds and sitemaps are read with a forgiving parser, which recovers what it can; this
+    says whether there was anything to forgive, so it can be logged and counted.
+    """
+    parser = etree.XMLParser(recover=False, resolve_entities=False, no_network=True)
+    try:
+        etree.fromstring(body.lstrip(b"\xef\xbb\xbf \t\r\n"), parser=parser)
+    except etree.XMLSyntaxError as error:
+        return str(error)
+    return None
 
 
 def _xml(text: str) -> Selector:

@@ -57,7 +57,8 @@ class Extracted:
     canonical_url: str | None
 
 
-def extract_article(page: bytes | str, url: str) -> Extracted | None:
+def extract_article(page: bytes | str, url: str,
+                    min_chars: int = MIN_BODY_CHARS) -> Extracted | None:
     """Extract the article of one page, or None if the page holds no article text.
 
     Never raises on bad input: an empty, binary or article-less page (less than
@@ -68,11 +69,13 @@ def extract_article(page: bytes | str, url: str) -> Extracted | None:
     document = trafilatura.bare_extraction(
         page, url=url, with_metadata=True, include_comments=False, include_tables=False,
         deduplicate=True,
+        # No guessing from free text: a footer's "© 2026" would otherwise date a story 1 January.
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     if not isinstance(document, Document) or not document.text:
         return None
     text = clean_body(document.text)
-    if len(text) < MIN_BODY_CHARS:
+    if len(text) < max(min_chars, 1):
         return None
     tree = _parse(page)
     published, origin = _published(tree, document.date)
@@ -93,7 +96,8 @@ def extract_pages(pages: tuple[bytes, ...], url: str) -> Extracted | None:
     first = extract_article(pages[0], url) if pages else None
     if first is None or len(pages) == 1:
         return first
-    rest = (extract_article(page, url) for page in pages[1:])
+    # A continuation page may be short: only the first must look like a whole story.
+    rest = (extract_article(page, url, min_chars=1) for page in pages[1:])
     text = "\n".join([first.text, *(part.text for part in rest if part is not None)])
     return replace(first, text=text)
 

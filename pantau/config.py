@@ -42,6 +42,14 @@ class Settings:
         "help": "a URL or e-mail for site owners, sent in the User-Agent"})
     rule_packs: tuple[str, ...] = field(default=("default",), metadata={
         "help": "shipped rule packs to use besides [[rules]]: \"default\" or none"})
+    download_timeout: float = field(default=30.0, metadata={
+        "help": "seconds to wait for a page before giving up on it"})
+    max_page_kb: int = field(default=8192, metadata={
+        "help": "pages larger than this many KiB are not downloaded"})
+    download_delay: float = field(default=0.5, metadata={
+        "help": "seconds between requests to one host, at least (robots.txt may ask more)"})
+    concurrent_per_host: int = field(default=4, metadata={
+        "help": "requests in flight to one host at most"})
 
     def __post_init__(self) -> None:
         try:

@@ -43,8 +43,19 @@ def user_agent(config: Config) -> str:
 
 def scrapy_settings(config: Config, overrides: dict[str, Any] | None = None) -> Any:
     """Scrapy settings for crawling with ``config``."""
-    return crawl_settings({"PANTAU_ARCHIVE": str(config.archive_path),
-                           "USER_AGENT": user_agent(config), **(overrides or {})})
+    settings = config.settings
+    return crawl_settings({
+        "PANTAU_ARCHIVE": str(config.archive_path),
+        "USER_AGENT": user_agent(config),
+        "DOWNLOAD_TIMEOUT": settings.download_timeout,
+        "DOWNLOAD_MAXSIZE": settings.max_page_kb * 1024,
+        "DOWNLOAD_WARNSIZE": settings.max_page_kb * 1024 // 2,
+        "DOWNLOAD_DELAY": settings.download_delay,
+        # AutoThrottle starts at the polite minimum and slows down when a host does.
+        "AUTOTHROTTLE_START_DELAY": settings.download_delay,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": settings.concurrent_per_host,
+        **(overrides or {}),
+    })
 
 
 async def run_once(config: Config, *, sources: Sequence[Source] | None = None,

@@ -10,9 +10,9 @@ from scrapy import Request
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
+from crawler.entries import parse_feed_date
 from crawler.items import PageItem
 from crawler.sources import Source
-from crawler.entries import parse_feed_date
 from crawler.spiders.source import SourceSpider
 
 NOW = datetime.now(UTC)

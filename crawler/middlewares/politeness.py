@@ -82,8 +82,13 @@ class PolitenessMiddleware:
             del self.floors[key]
             return
         slot = self.crawler.engine.downloader.slots.get(key)
-        if slot is not None and slot.delay < delay:
-            slot.delay = delay
+        if slot is None:
+            return
+        # Scrapy spreads each wait over delay × (1 ± jitter): lift the delay so that even the
+        # shortest wait is the floor.
+        needed = delay / (1 - slot.jitter) if slot.jitter < 1 else delay
+        if slot.delay < needed:
+            slot.delay = needed
 
 
 def retry_after(value: bytes | None) -> float | None:

@@ -14,11 +14,18 @@ from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
 from w3lib.url import add_or_replace_parameters
 
-from crawler.entries import Entry, feed_entries, json_entries, sitemap_entries
+from crawler.entries import (
+    Entry,
+    feed_entries,
+    json_entries,
+    sitemap_entries,
+    xml_problem,
+)
 from crawler.extensions.archive import archive_of
 from crawler.items import PageItem
 from crawler.sources import Source
 from crawler.urls import canonical_url
+from storage import PageRecord
 
 logger = logging.getLogger(__name__)
 
@@ -67,16 +74,16 @@ class SourceSpider(Spider):
         """RSS 2.0, RSS 1.0 (RDF) and Atom feeds."""
         if (text := self._text_of(response, "feed")) is not None:
             entries = feed_entries(text, response.url)
-            if not entries:
-                self._malformed(response, "feed", "no entries with a link")
+            self._check_xml(response, "feed", len(entries))
             yield from self._article_requests(entries)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         """Sitemap indexes, URL sets and Google News sitemaps, recent entries only."""
         if (text := self._text_of(response, "sitemap")) is not None:
             children, entries = sitemap_entries(text, response.url)
-            if not children and not entries:
-                self._malformed(response, "sitemap", "no <url> or <sitemap> entries")
+            self._check_xml(response, "sitemap", len(children) + len(entries))
+            if children:
+                self._never_conditional(response)
             for child in children:
                 yield self._entry(child, self.parse_sitemap)
             yield from self._article_requests(entries)
@@ -104,6 +111,22 @@ class SourceSpider(Spider):
         next_url = _next_page(response)
         if next_url and page < self.source.max_pages:
             yield self._entry(next_url, self.parse_listing, page=page + 1)
+
+    def _never_conditional(self, response: Response) -> None:
+        """Fetch this sitemap index in full every time: a static index can point at child
+        sitemaps that change, and a 304 would hide them. The children stay conditional."""
+        if link := archive_of(self.crawler):
+            link.archive.record_page(PageRecord(
+                url=canonical_url(response.url), source=self.source.name,
+                status=response.status, outcome="sitemap-index"))
+
+    def _check_xml(self, response: Response, kind: str, found: int) -> None:
+        """Log and count a feed or sitemap that is not well-formed or lists nothing."""
+        problem = xml_problem(response.body)
+        if problem:
+            self._malformed(response, kind, f"{problem} ({found} entries recovered)")
+        elif not found:
+            self._malformed(response, kind, "no entries with a link")
 
     def _text_of(self, response: Response, kind: str) -> str | None:
         """The entry point's text, or None if it is unchanged (304) or not text at all."""
@@ -155,10 +178,12 @@ class SourceSpider(Spider):
         bodies = (*response.meta.get("pantau_bodies", ()), response.body)
         following = _continuation(response, len(bodies)) if is_html else None
         if following and len(bodies) < MAX_ARTICLE_PAGES:
-            meta = {**response.meta, "pantau_bodies": bodies, "pantau_first": (
-                response.meta.get("pantau_first") or response)}
+            meta = {key: value for key, value in response.meta.items()
+                    if key.startswith("pantau_")}
+            meta.update(pantau_bodies=bodies,
+                        pantau_first=response.meta.get("pantau_first") or response)
             yield Request(following, callback=self.parse_article, errback=self.on_error,
-                          meta={k: v for k, v in meta.items() if not k.startswith("redirect")})
+                          meta=meta)
             return
         first = response.meta.get("pantau_first") or response
         yield PageItem.from_response(first, self.source.name, is_html=is_html, bodies=bodies,
