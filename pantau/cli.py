@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Callable
@@ -20,10 +21,18 @@ from crawler import run_on_reactor
 from pantau import __version__
 from pantau.config import DEFAULT_PATH, Config, load
 from pantau.exceptions import PantauError
-from pantau.pipeline import run_once
+from pantau.pipeline import run_once, user_agent
 from pantau.progress import CrawlProgress
+from pantau.sources import check_sources, source_statuses
 from pantau.timespec import parse_since
-from pantau.views import alert_table, hits_table, print_run_summary
+from pantau.views import (
+    alert_table,
+    checks_table,
+    hits_table,
+    print_run_summary,
+    sources_table,
+    status_dict,
+)
 from storage import Archive, ArchiveError, utcnow
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -156,6 +165,45 @@ def search(ctx: click.Context, query: str, limit: int, since: str | None, until:
         click.echo(json.dumps([asdict(hit) for hit in hits], ensure_ascii=False, indent=2))
     else:
         console.print(hits_table(hits, query))
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--db", type=click.Path(path_type=Path), help="The archive (default: config's).")
+@click.option("--json", "as_json", is_flag=True, help="Print the health report as JSON.")
+@click.pass_context
+@friendly_errors
+def sources(ctx: click.Context, db: Path | None, as_json: bool) -> None:
+    """Each source's health: last success, last error, articles in 7 days, silence."""
+    if ctx.invoked_subcommand is not None:
+        return
+    config = _config(ctx)
+    with Archive.open(db or config.archive_path) as archive:
+        statuses = source_statuses(config.sources, archive)
+    if as_json:
+        click.echo(json.dumps([status_dict(s) for s in statuses], ensure_ascii=False, indent=2))
+    else:
+        console.print(sources_table(statuses))
+
+
+@sources.command("check")
+@click.argument("names", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.pass_context
+@friendly_errors
+def sources_check(ctx: click.Context, names: tuple[str, ...], as_json: bool) -> None:
+    """Fetch every entry point of the sources (or of NAMES) once and say what they offer.
+
+    Exits with status 1 if any entry point fails, so it can run from cron or CI.
+    """
+    config = _config(ctx)
+    chosen = [config.source(name) for name in names] if names else list(config.sources)
+    checks = asyncio.run(check_sources(chosen, user_agent(config)))
+    if as_json:
+        click.echo(json.dumps([asdict(c) for c in checks], ensure_ascii=False, indent=2))
+    else:
+        console.print(checks_table(checks))
+    if not all(check.ok for check in checks):
+        ctx.exit(1)
 
 
 @cli.group()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from pantau.pipeline import RunSummary
+from pantau.sources import EntryCheck, SourceStatus
 from storage import Alert, Archive, SearchHit
 
 _HIGHLIGHT = re.compile(r"\\?\*\\?\*(.+?)\\?\*\\?\*")
@@ -53,6 +55,50 @@ def alert_table(alerts: Sequence[Alert]) -> Table:
                                    if alert.last_error else ""),
         )
     return table
+
+
+def status_dict(status: SourceStatus) -> dict[str, Any]:
+    """A source's health as a JSON-ready dict."""
+    health = asdict(status.health) if status.health else {}
+    return {"source": status.source.name, "title": status.source.title,
+            "verified": status.source.verified, "silent": status.silent, **health}
+
+
+def sources_table(statuses: Sequence[SourceStatus]) -> Table:
+    """Sources with their last success, last error and recent articles."""
+    table = Table(title="Sources", show_lines=False)
+    for column in ("source", "last success", "last error", "7 days", "last article", "note"):
+        table.add_column(column)
+    for status in statuses:
+        health = status.health
+        note = "[red]silent[/]" if status.silent else ""
+        if not status.source.verified:
+            note += (" " if note else "") + "[dim]unverified[/]"
+        if health is None:
+            table.add_row(status.source.name, "never crawled", "", "0", "", note)
+            continue
+        error = f"{_when(health.last_error_at)}\n[dim]{escape((health.last_error or '')[:80])}[/]" \
+            if health.last_error_at else ""
+        table.add_row(status.source.name, _when(health.last_success_at), error,
+                      str(health.articles_7d), _when(health.last_article_at), note)
+    return table
+
+
+def checks_table(checks: Sequence[EntryCheck]) -> Table:
+    """Entry points with what they answered and how many article links they hold."""
+    table = Table(title="Entry points", show_lines=False)
+    for column in ("source", "kind", "url", "status", "links", "problem"):
+        table.add_column(column)
+    for check in checks:
+        status = str(check.status) if check.status is not None else "—"
+        problem = f"[red]{escape(check.problem)}[/]" if check.problem else "[green]ok[/]"
+        table.add_row(check.source, check.kind, escape(check.url), status, str(check.found),
+                      problem)
+    return table
+
+
+def _when(stamp: str | None) -> str:
+    return stamp[:16].replace("T", " ") if stamp else "—"
 
 
 def run_summary_dict(summary: RunSummary, archive: Archive, path: Path) -> dict[str, Any]:

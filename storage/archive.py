@@ -160,7 +160,7 @@ class Archive:
     def source_health(self, since: str) -> list[SourceHealth]:
         """Each crawled source's last success, last error and articles first seen ``since``."""
         rows = self.db.query(
-            "SELECT name AS source,"
+            "SELECT name AS source, first_seen_at,"
             " (SELECT max(started_at) FROM crawl_runs WHERE source = name) AS last_crawl_at,"
             " (SELECT max(finished_at) FROM crawl_runs WHERE source = name"
             "   AND status = 'finished' AND errors = 0) AS last_success_at,"

@@ -145,6 +145,7 @@ class SourceHealth:
     """How a source has been doing, from its crawl runs and articles."""
 
     source: str
+    first_seen_at: str
     last_crawl_at: str | None
     last_success_at: str | None
     last_error_at: str | None
