@@ -39,6 +39,7 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 5
 PANTAU_MAX_RETRY_AFTER = 120  # seconds; a host asking for more is left for this crawl
+PANTAU_RETRY_BACKOFF = 0.5  # seconds before the first retry of a host; doubles per retry
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 COOKIES_ENABLED = False
 

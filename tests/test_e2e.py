@@ -145,6 +145,7 @@ def test_crawl_with_any_config_survives_bad_sources(tmp_path: Path, site: DemoSi
     config.write_text(f"""
 [pantau]
 archive = "archive.db"
+download_delay = 0
 
 [[sources]]
 name = "ministry"
