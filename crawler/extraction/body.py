@@ -12,21 +12,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from lxml import etree
-
-from crawler.extraction import xpath
 
 # Labels that introduce a box of links to other stories.
 _BOX_LABELS = (
     "baca juga", "baca pula", "lihat juga", "simak juga", "berita terkait", "artikel terkait",
     "berita lainnya", "baca berita", "read also", "read more", "related news",
 )
-_LOWER = "translate(normalize-space(.), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-_FIND_LABELS = xpath(
-    "//text()[" + " or ".join(f"starts-with({_LOWER}, '{label}')" for label in _BOX_LABELS) + "]"
-)
+_LABEL = re.compile(r"\s*(?:" + "|".join(_BOX_LABELS) + r")\b", re.IGNORECASE)
 _BLOCKS = frozenset({"p", "list", "item", "div", "quote", "head", "cell", "row", "table"})
 # A box of related links is short; anything longer is prose that merely mentions the label.
 MAX_BOX_CHARS = 1500
@@ -99,17 +93,14 @@ def prune_furniture(body: etree._Element) -> None:
     item is a link. Inside prose, only the label and the links right after it go. The links
     themselves then become plain text.
     """
-    for node in _FIND_LABELS(body):
-        holder = node.getparent()
-        if holder is None:
+    for holder, label, in_tail in _labels(body):
+        if in_tail:
+            _drop_label_links(holder, label)
             continue
-        if getattr(node, "is_tail", False):
-            _drop_label_links(holder, node)
-            continue
-        block = holder
-        while block.tag not in _BLOCKS and block.getparent() is not None:
-            block = block.getparent()
-        if _is_link_box(block) or _is_label_before_links(block):
+        block, parent = holder, holder.getparent()
+        while block.tag not in _BLOCKS and parent is not None:
+            block, parent = parent, parent.getparent()
+        if parent is not None and (_is_link_box(block) or _is_label_before_links(block)):
             _drop_box(block)
     for listing in body.iter("list"):
         items = listing.findall("item")
@@ -121,6 +112,16 @@ def prune_furniture(body: etree._Element) -> None:
             ref.remove(child)
         ref.text = text
     etree.strip_tags(body, "ref")
+
+
+def _labels(body: etree._Element) -> list[tuple[etree._Element, str, bool]]:
+    """Where a label opens a text: the element, the text, and whether it is the tail."""
+    found = []
+    for element in body.iter():
+        for text, in_tail in ((element.text, False), (element.tail, True)):
+            if text and _LABEL.match(text):
+                found.append((element, text, in_tail))
+    return found
 
 
 def _is_link_box(element: etree._Element, share: float = MIN_LINK_SHARE) -> bool:
@@ -146,7 +147,7 @@ def _drop_box(block: etree._Element) -> None:
     _drop(block)
 
 
-def _drop_label_links(holder: etree._Element, label: Any) -> None:
+def _drop_label_links(holder: etree._Element, label: str) -> None:
     """Inside prose: "... <lb/>Baca juga: <ref>Judul</ref><lb/> ...": drop label and links."""
     follower = holder.getnext()
     if follower is None or follower.tag != "ref" or len(str(label).strip()) > 40:

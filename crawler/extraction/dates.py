@@ -54,21 +54,25 @@ _PUBLISHED_KEYS = (
 )
 _UPDATED_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "last-modified",
                  "dc.date.modified")
-_META = xpath("//meta[@content]")
+_META = xpath(
+    "//meta[@content][contains(@property, 'time') or contains(@property, 'date')"
+    " or contains(@name, 'date') or contains(@name, 'Date') or contains(@itemprop, 'date')"
+    " or contains(@itemprop, 'Date') or contains(@http-equiv, 'modified')"
+    " or @name='pubdate' or @name='publishdate' or @name='sailthru.date']")
 _JSON_LD = xpath("//script[@type='application/ld+json']/text()")
 # Only the story's own <time>: listings of other stories on the page use <time> too.
 _TIME = xpath("//time[@pubdate][@datetime] | //*[@itemprop='datePublished' or "
                     "@itemprop='dateModified'][@datetime]")
 _ZONED_TEXT = xpath(
-    "//body//text()[(contains(., 'WIB') or contains(., 'WIT') or contains(., 'wib'))"
+    ".//text()[(contains(., 'WIB') or contains(., 'WIT') or contains(., 'wib'))"
     " and not(ancestor::script) and not(ancestor::style)]")
 _RELATIVE_TEXT = xpath(
     "//body//text()[(contains(., 'lalu') or contains(., 'ago')) and string-length(.) < 60"
     " and not(ancestor::script) and not(ancestor::style)]")
 _H1 = xpath("//h1")
 MAX_DATELINE_CHARS = 200
-# Elements between the headline and its dateline, at most, in document order.
-MAX_DATELINE_DISTANCE = 150
+# How many levels above the headline its dateline is looked for first.
+DATELINE_LEVELS = 4
 # A link with this much text is a headline: a dateline beside it is that story's.
 MIN_TEASER_LINK_CHARS = 20
 
@@ -88,17 +92,19 @@ class _Stamp:
     updated: bool = False
 
 
-def page_dates(tree: HtmlElement, headline: str | None, fetched_at: datetime) -> PageDates:
+def page_dates(tree: HtmlElement, headline: str | None, fetched_at: datetime, *,
+               zoned: bool = True) -> PageDates:
     """The publication and update dates a page states, and where the publication date was read.
 
     ``published_from``: ``page`` (a machine-readable timestamp, its zone checked against the
     dateline), ``page-text`` (the dateline shown to readers), ``page-relative`` ("2 jam yang
-    lalu", counted from ``fetched_at``) or ``page-date`` (a day without time).
+    lalu", counted from ``fetched_at``) or ``page-date`` (a day without time). ``zoned=False``
+    says the page's source names no zone, which spares a search through all of its text.
     """
     machine = _machine_stamps(tree)
     published_meta = next((s.value for s in machine if not s.updated), None)
     updated_meta = next((s.value for s in machine if s.updated), None)
-    shown = _shown_stamps(tree, headline, published_meta)
+    shown = _shown_stamps(tree, headline, published_meta, zoned)
     published_shown = next((s.value for s in shown if not s.updated), None)
     updated_shown = next((s.value for s in shown if s.updated), None)
     published, origin = _reconcile(published_meta, published_shown)
@@ -209,15 +215,42 @@ def _json_items(block: str) -> list[dict[str, Any]]:
     return [item for item in items + graph if isinstance(item, dict)]
 
 
-def _shown_stamps(tree: HtmlElement, headline: str | None,
-                  meta: datetime | date | None) -> list[_Stamp]:
+def _shown_stamps(tree: HtmlElement, headline: str | None, meta: datetime | date | None,
+                  zoned: bool) -> list[_Stamp]:
     """Datelines with a zone shown on the page, the one that belongs to the story first.
 
-    A page lists other stories' datelines too; the story's own is near its headline (when
-    the page has an ``<h1>``), the nearest first, and on the day its metadata names.
+    A page lists other stories' datelines too, beside links to them; the story's own is near
+    its headline (looked for around the ``<h1>`` first, the nearest first), and on the day its
+    metadata names.
     """
+    heading = _headline_element(tree, headline)
+    scope = _surroundings(heading) if heading is not None else None
+    found = _datelines(scope) if scope is not None else []
+    if len(found) > 1 and heading is not None and scope is not None:
+        found = _nearest_first(heading, found)
+    if not found and zoned:
+        found = _datelines(tree)
+    if meta is not None:
+        same_day = [item for item in found if _day(item[1].value) == _day(meta)]
+        found = same_day or found
+    return [stamp for _, stamp in found]
+
+
+def _surroundings(heading: HtmlElement) -> HtmlElement:
+    """The part of the page around the headline where its dateline is looked for first."""
+    scope = heading
+    for _ in range(DATELINE_LEVELS):
+        parent = scope.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        scope = parent
+    return scope
+
+
+def _datelines(scope: HtmlElement) -> list[tuple[HtmlElement, _Stamp]]:
+    """The zoned datelines under ``scope`` that are not teasers of other stories."""
     found: list[tuple[HtmlElement, _Stamp]] = []
-    for node in _ZONED_TEXT(tree):
+    for node in _ZONED_TEXT(scope):
         parent = node.getparent()
         if parent is None:
             continue
@@ -228,13 +261,14 @@ def _shown_stamps(tree: HtmlElement, headline: str | None,
         if isinstance(value, datetime) and value.tzinfo is not None \
                 and not _beside_a_headline_link(parent):
             found.append((parent, _Stamp(value, bool(_UPDATED_WORDS.search(text)))))
-    heading = _headline_element(tree, headline)
-    if found and heading is not None:
-        found = _near(tree, heading, found)
-    if meta is not None:
-        same_day = [item for item in found if _day(item[1].value) == _day(meta)]
-        found = same_day or found
-    return [stamp for _, stamp in found]
+    return found
+
+
+def _nearest_first(heading: HtmlElement,
+                   found: list[tuple[HtmlElement, _Stamp]]) -> list[tuple[HtmlElement, _Stamp]]:
+    """Datelines by their distance to the headline in the page's source lines."""
+    anchor = heading.sourceline or 0
+    return sorted(found, key=lambda item: abs((item[0].sourceline or 0) - anchor))
 
 
 def _beside_a_headline_link(element: HtmlElement) -> bool:
@@ -246,16 +280,6 @@ def _beside_a_headline_link(element: HtmlElement) -> bool:
                for link in holder.iter("a")):
             return True
     return False
-
-
-def _near(tree: HtmlElement, heading: HtmlElement,
-          found: list[tuple[HtmlElement, _Stamp]]) -> list[tuple[HtmlElement, _Stamp]]:
-    """The datelines near the headline, nearest first; those of other stories are further."""
-    order = {element: index for index, element in enumerate(tree.iter())}
-    anchor = order.get(heading, 0)
-    distance = {id(element): abs(order.get(element, 0) - anchor) for element, _ in found}
-    near = [item for item in found if distance[id(item[0])] <= MAX_DATELINE_DISTANCE]
-    return sorted(near, key=lambda item: distance[id(item[0])])
 
 
 def _headline_element(tree: HtmlElement, headline: str | None) -> HtmlElement | None:

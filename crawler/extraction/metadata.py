@@ -13,7 +13,7 @@ from crawler.extraction import xpath
 _LANGUAGE_ALIASES = {"in": "id", "ind": "id", "eng": "en", "jp": "ja", "kr": "ko"}
 # py3langid reads Indonesian as Malay now and then; a page that says it is Indonesian is.
 _CLOSE_LANGUAGES = {("ms", "id"): "id", ("id", "ms"): "ms"}
-LANGUAGE_SAMPLE_CHARS = 2000
+LANGUAGE_SAMPLE_CHARS = 600
 _DECLARED_LANGUAGE = xpath(
     "string(/html/@lang | //meta[@http-equiv='content-language' or @http-equiv='Content-Language']"
     "/@content)")
