@@ -1,51 +1,56 @@
-"""Turn a fetched page into an article: body text, title, date and metadata.
+"""Turn a fetched page into an article: body text, title, dates and metadata.
 
-trafilatura does the work; this module adds what Indonesian news needs on top of it: the
-boilerplate lines its sites put inside the body ("Baca juga:", ADVERTISEMENT, bylines), titles
-without the site name, and publication dates with their time and UTC offset.
+trafilatura does the work; ``crawler.extraction`` adds what Indonesian news needs on top of it:
+the boxes and lines of page furniture its sites put inside the body ("Baca juga", ADVERTISEMENT,
+bylines, captions), the headline without the site name, publication and update times with their
+UTC offset, and the body's language detected from its text.
 """
 
 from __future__ import annotations
 
-import json
-import re
+import logging
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import trafilatura
-from lxml import html as lxml_html
+from lxml.html import HtmlElement
 from trafilatura.settings import Document
+from trafilatura.utils import load_html
+from trafilatura.xml import xmltotxt
 
-# Whole lines that are page furniture, not reporting. Matched after trafilatura, one line at a
-# time, so a sentence that merely contains these words is kept.
-_BOILERPLATE_LINES = re.compile(
-    r"""^\s*(?:
-        (?:baca|lihat)\s+(?:juga|pula)\b.*          # "Baca juga: <other story>"
-      | berita\s+terkait\b.*
-      | advertisement | iklan
-      | scroll\s+to\s+continue\s+with\s+content
-      | simak\s+(?:juga\s+)?video\b.*
-      | \[gambas:[^\]]*\]
-      | (?:pewarta|penulis|editor|reporter|fotografer|copyright\s+©|©)\s*[:©].*
-      | copyright\s+©.*
-      | \((?:[a-z]{2,5}/){1,3}[a-z]{2,5}\)           # closing initials such as (rrd/rir)
-    )\s*$""",
-    re.IGNORECASE | re.VERBOSE,
-)
-_TITLE_SEPARATORS = re.compile(r"\s+[-|–—•:]\s+|\s*\|\s*")
+from crawler.extraction import metadata
+from crawler.extraction.body import clean_body, prune_furniture
+from crawler.extraction.dates import page_dates
+from crawler.extraction.title import clean_title, headline
+
+__all__ = ["NO_ARTICLE_JSON", "TRAFILATURA_OPTIONS", "Extracted", "clean_body", "clean_title",
+           "extract_article", "extract_pages"]
+
+logger = logging.getLogger(__name__)
+
+# What Pantau asks of trafilatura. Links are kept in its body tree to tell boxes of links to
+# other stories from prose; they change the rendering, not which content is chosen. No
+# ``deduplicate``: its cache spans documents, so a wire story carried by a second outlet would
+# come back empty instead of joining its cluster.
+TRAFILATURA_OPTIONS: dict[str, Any] = {
+    "with_metadata": True, "include_comments": False, "include_tables": False,
+    "include_links": True,
+    # No guessing dates from free text: a footer's "© 2026" would date a story 1 January.
+    "date_extraction_params": {"extensive_search": False, "original_date": True},
+}
 # Shorter than this, what is left is a caption or a menu, not a story.
 MIN_BODY_CHARS = 200
-_LANGUAGE_ALIASES = {"in": "id", "ind": "id", "eng": "en", "jp": "ja", "kr": "ko"}
-_DATE_META = (
-    "article:published_time", "og:published_time", "datePublished", "publishdate",
-    "pubdate", "dc.date.issued", "content_PublishedDate",
-)
 
 
 @dataclass(frozen=True)
 class Extracted:
-    """What Pantau keeps of a page that holds an article."""
+    """What Pantau keeps of a page that holds an article.
+
+    ``published_at`` and ``updated_at`` are ISO 8601 with the page's UTC offset, or a bare
+    date when the page gives no time; ``published_from`` says where the date was read
+    (see :func:`crawler.extraction.dates.page_dates`).
+    """
 
     title: str | None
     text: str
@@ -55,39 +60,72 @@ class Extracted:
     author: str | None
     sitename: str | None
     canonical_url: str | None
+    updated_at: str | None = None
+    section: str | None = None
+    tags: tuple[str, ...] = ()
+    image_url: str | None = None
+
+    def as_json(self, url: str) -> dict[str, Any]:
+        """The article as ``pantau extract --json`` prints it.
+
+        ``published`` and ``updated`` are ISO 8601 with the UTC offset, or null when the page
+        gives no time; ``published_date`` is the day, whenever one is known.
+        """
+        return {
+            "url": url, "canonical_url": self.canonical_url, "title": self.title,
+            "text": self.text, "published": _timestamp(self.published_at),
+            "published_date": (self.published_at or "")[:10] or None,
+            "published_from": self.published_from, "updated": _timestamp(self.updated_at),
+            "language": self.language, "author": self.author, "sitename": self.sitename,
+            "section": self.section, "tags": list(self.tags), "image": self.image_url,
+        }
 
 
-def extract_article(page: bytes | str, url: str,
+NO_ARTICLE_JSON: dict[str, Any] = {
+    "canonical_url": None, "title": None, "text": None, "published": None,
+    "published_date": None, "published_from": None, "updated": None, "language": None,
+    "author": None, "sitename": None, "section": None, "tags": [], "image": None,
+}
+
+
+def _timestamp(value: str | None) -> str | None:
+    """A timestamp with its offset, or None for a bare date or nothing."""
+    return value if value and len(value) > len("2026-01-01") else None
+
+
+def extract_article(page: bytes | str, url: str, *, fetched_at: datetime | None = None,
                     min_chars: int = MIN_BODY_CHARS) -> Extracted | None:
     """Extract the article of one page, or None if the page holds no article text.
 
     Never raises on bad input: an empty, binary or article-less page (less than
-    ``MIN_BODY_CHARS`` of body text) gives None.
+    ``MIN_BODY_CHARS`` of body text) gives None. ``fetched_at`` anchors relative datelines
+    ("2 jam yang lalu"); it defaults to now.
     """
-    if not page or (isinstance(page, bytes) and b"\x00" in page[:1024]):
+    tree = _load(page)
+    if tree is None:
         return None
-    document = trafilatura.bare_extraction(
-        page, url=url, with_metadata=True, include_comments=False, include_tables=False,
-        deduplicate=True,
-        # No guessing from free text: a footer's "© 2026" would otherwise date a story 1 January.
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
-    if not isinstance(document, Document) or not document.text:
+    document = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
+    if not isinstance(document, Document) or document.body is None:
         return None
-    text = clean_body(document.text)
-    if len(text) < max(min_chars, 1):
+    prune_furniture(document.body)
+    title = headline(tree, document.title, document.sitename, document.hostname)
+    body = clean_body(xmltotxt(document.body, False), title)
+    if len(body.text) < max(min_chars, 1):
         return None
-    tree = _parse(page)
-    published, origin = _published(tree, document.date)
+    dates = page_dates(tree, title, fetched_at or datetime.now(UTC), zoned=_names_a_zone(page))
     return Extracted(
-        title=clean_title(document.title, document.sitename, document.hostname),
-        text=text,
-        published_at=published,
-        published_from=origin,
-        language=_language(tree, document.language),
-        author=document.author or None,
+        title=title,
+        text=body.text,
+        published_at=dates.published_at or document.date or None,
+        published_from=dates.published_from or ("page-date" if document.date else None),
+        updated_at=dates.updated_at,
+        language=metadata.language(body.text, tree),
+        author=metadata.author((body.byline, document.author), document.sitename),
         sitename=document.sitename or None,
-        canonical_url=_canonical(tree),
+        canonical_url=metadata.canonical_url(tree),
+        section=metadata.section(tree, document.categories or ()),
+        tags=metadata.tags(document.tags or ()),
+        image_url=document.image or None,
     )
 
 
@@ -102,83 +140,24 @@ def extract_pages(pages: tuple[bytes, ...], url: str) -> Extracted | None:
     return replace(first, text=text)
 
 
-def clean_body(text: str) -> str:
-    """Drop the lines of Indonesian news furniture trafilatura leaves inside a body."""
-    lines = (line.strip() for line in text.splitlines())
-    return "\n".join(line for line in lines if line and not _BOILERPLATE_LINES.match(line))
+def _names_a_zone(page: bytes | str) -> bool:
+    """Whether the page's source mentions WIB, WITA or WIT (a plain search, far cheaper than
+    walking the tree's text)."""
+    if isinstance(page, bytes):
+        return b"WIB" in page or b"WIT" in page or b"wib" in page
+    return "WIB" in page or "WIT" in page or "wib" in page
 
 
-def clean_title(title: str | None, sitename: str | None, hostname: str | None) -> str | None:
-    """The headline without the site name glued before or after it."""
-    if not title:
+def _load(page: bytes | str) -> HtmlElement | None:
+    """The page's tree, parsed as trafilatura parses it; None for what is not HTML."""
+    if not page or not page.strip():
         return None
-    parts = [part for part in _TITLE_SEPARATORS.split(title) if part.strip()]
-    names = {_squash(name) for name in (sitename, hostname) if name}
-    names |= {_squash(name.split(".")[0]) for name in (hostname,) if name}
-    kept = [part for part in parts if not _is_site_name(_squash(part), names)]
-    if len(kept) == len(parts) or not kept:
-        return title.strip()
-    return max(kept, key=len).strip()
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.casefold().removeprefix("www."))
-
-
-def _is_site_name(part: str, names: set[str]) -> bool:
-    return bool(part) and any(part == name or (part.startswith(name) and len(part) - len(name) < 8)
-                              for name in names if name)
-
-
-def _parse(page: bytes | str) -> Any:
+    head = page[:1024]
+    if (b"\x00" in head) if isinstance(head, bytes) else ("\x00" in head):
+        return None
     try:
-        return lxml_html.fromstring(page)
-    except (ValueError, lxml_html.etree.ParserError):
+        tree = load_html(page)
+    except (TypeError, ValueError) as error:
+        logger.debug("not parseable as HTML: %s", error)
         return None
-
-
-def _published(tree: Any, fallback: str | None) -> tuple[str | None, str | None]:
-    """The page's own timestamp with its offset if it states one, else trafilatura's date."""
-    if tree is not None:
-        for value in _date_candidates(tree):
-            try:
-                stamp = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-            except ValueError:
-                continue
-            if stamp.tzinfo is not None:
-                return stamp.isoformat(), "page"
-    return (fallback, "page-date") if fallback else (None, None)
-
-
-def _date_candidates(tree: Any) -> list[str]:
-    values: list[str] = []
-    for name in _DATE_META:
-        values += tree.xpath(f"//meta[@property='{name}' or @name='{name}' or "
-                             f"@itemprop='{name}']/@content")
-    for block in tree.xpath("//script[@type='application/ld+json']/text()"):
-        try:
-            data = json.loads(block)
-        except ValueError:
-            continue
-        for item in data if isinstance(data, list) else [data]:
-            if isinstance(item, dict) and isinstance(item.get("datePublished"), str):
-                values.append(item["datePublished"])
-    return values
-
-
-def _language(tree: Any, detected: str | None) -> str | None:
-    if detected:
-        return _LANGUAGE_ALIASES.get(detected, detected)
-    if tree is None:
-        return None
-    declared = tree.xpath("string(/html/@lang)") or tree.xpath(
-        "string(//meta[@http-equiv='content-language']/@content)")
-    code = declared.split("-")[0].split("_")[0].strip().lower()
-    return _LANGUAGE_ALIASES.get(code, code) or None
-
-
-def _canonical(tree: Any) -> str | None:
-    if tree is None:
-        return None
-    found = tree.xpath("string(//link[@rel='canonical']/@href)").strip()
-    return found or None
+    return tree if isinstance(tree, HtmlElement) else None

@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import httpx
 from rich.console import Console
 from rich.logging import RichHandler
 from rich.table import Table
 
 from alerts import AlertsError, QuerySyntaxError, parse
 from crawler import run_on_reactor
+from crawler.extract import NO_ARTICLE_JSON, extract_article
 from pantau import __version__
 from pantau.config import DEFAULT_PATH, Config, load
 from pantau.exceptions import PantauError
@@ -242,6 +244,49 @@ def alerts_retry(ctx: click.Context, alert_ids: tuple[int, ...], db: Path | None
         for alert_id in alert_ids:
             done = archive.retry_alert(alert_id, utcnow())
             console.print(f"alert {alert_id}: " + ("queued" if done else "not found or sent"))
+
+
+@cli.command()
+@click.argument("page")
+@click.option("--url", help="The address the page was fetched from (default: PAGE if it is a URL).")
+@click.option("--json", "as_json", is_flag=True, help="Print the article as one JSON object.")
+@friendly_errors
+def extract(page: str, url: str | None, as_json: bool) -> None:
+    """Extract the article of one page, a file or a URL, as the crawler does."""
+    body, fetched_from = _read_page(page)
+    address = url or fetched_from or Path(page).resolve().as_uri()
+    article = extract_article(body, address)
+    if as_json:
+        shown = article.as_json(address) if article else {"url": address, **NO_ARTICLE_JSON}
+        click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
+    elif article:
+        for label, value in (("title", article.title), ("published", article.published_at),
+                             ("language", article.language), ("author", article.author),
+                             ("url", article.canonical_url or address)):
+            console.print(f"[bold]{label}:[/bold] {value or '-'}", highlight=False)
+        click.echo("\n" + article.text)
+    if article is None:
+        raise click.ClickException(f"{page}: no article text found (a menu, an index or an "
+                                   "empty page?)")
+
+
+def _read_page(page: str) -> tuple[bytes, str | None]:
+    """The bytes of a page file, or of a page fetched from an http(s) URL, and that URL."""
+    if page.startswith(("http://", "https://")):
+        try:
+            response = httpx.get(page, follow_redirects=True, timeout=30,
+                                 headers={"User-Agent": f"pantau/{__version__}"})
+        except httpx.HTTPError as error:
+            raise click.ClickException(f"{page}: could not fetch it ({error})") from error
+        if response.is_error:
+            raise click.ClickException(f"{page}: the server answered {response.status_code}")
+        return response.content, str(response.url)
+    path = Path(page)
+    try:
+        return path.read_bytes(), None
+    except OSError as error:
+        raise click.ClickException(f"{page}: cannot read it ({error.strerror}); give a file "
+                                   "or an http(s) URL") from error
 
 
 @cli.command()

@@ -224,10 +224,12 @@ class Archive:
             cursor = db.execute(
                 "INSERT OR IGNORE INTO articles (url, canonical_url, source, title, text,"
                 " published_at, published_from, first_seen_at, language, author, sitename,"
-                " content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " content_hash, updated_at, section, tags, image_url)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [record.url, record.canonical_url, record.source, record.title, record.text,
                  record.published_at, record.published_from, utcnow(), record.language,
-                 record.author, record.sitename, digest],
+                 record.author, record.sitename, digest, record.updated_at, record.section,
+                 json.dumps(list(record.tags), ensure_ascii=False), record.image_url],
             )
             if not cursor.rowcount:
                 return None
@@ -250,12 +252,12 @@ class Archive:
         """Articles archived after ``article_id``, oldest first."""
         rows = self.db.query("SELECT * FROM articles WHERE id > ? ORDER BY id LIMIT ?",
                              [article_id, limit])
-        return [Article(**row) for row in rows]
+        return [_article(row) for row in rows]
 
     def article(self, article_id: int) -> Article | None:
         """One article by id."""
         rows = list(self.db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
-        return Article(**rows[0]) if rows else None
+        return _article(rows[0]) if rows else None
 
     def record_matches(self, cursor_name: str, position: int,
                        matches: Iterable[NewMatch]) -> int:
@@ -443,3 +445,8 @@ def _search_filter(since: str | None, until: str | None,
         clauses.append(f"articles.source IN ({','.join('?' * len(sources))})")
         params.extend(sources)
     return "".join(f" AND {clause}" for clause in clauses), params
+
+
+def _article(row: dict[str, Any]) -> Article:
+    """An article from its row; ``tags`` is stored as a JSON list."""
+    return Article(**{**row, "tags": tuple(json.loads(row.get("tags") or "[]"))})

@@ -19,6 +19,10 @@ class ArticleRecord:
     language: str | None = None
     author: str | None = None
     sitename: str | None = None
+    updated_at: str | None = None
+    section: str | None = None
+    tags: tuple[str, ...] = ()
+    image_url: str | None = None
 
 
 @dataclass(frozen=True)

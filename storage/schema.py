@@ -130,4 +130,11 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE crawl_runs ADD COLUMN dropped TEXT NOT NULL DEFAULT '{}';
     ALTER TABLE crawl_runs ADD COLUMN first_error TEXT;
     """,
+    # 3: when an article was last updated, as the page says; its section, tags and lead image.
+    """
+    ALTER TABLE articles ADD COLUMN updated_at TEXT;
+    ALTER TABLE articles ADD COLUMN section TEXT;
+    ALTER TABLE articles ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE articles ADD COLUMN image_url TEXT;
+    """,
 )

@@ -24,6 +24,27 @@ def test_real_pages_give_title_and_body(name: str, title: str, starts: str | Non
     assert "baca juga" not in extracted.text.lower()
 
 
+# shared/ sits beside the repository (CI) or beside its worktrees' folder.
+CORPUS = next((root / "shared" / "corpus" / "slasher-2015"
+               for root in Path(__file__).resolve().parents[1].parents
+               if (root / "shared" / "corpus" / "slasher-2015").is_dir()), Path("/nonexistent"))
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not beside the project")
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.html")), ids=lambda path: path.stem)
+def test_corpus_pages_have_clean_bodies_titles_and_zoned_dates(path: Path) -> None:
+    extracted = extract_article(path.read_bytes(), f"https://{path.stem}.example/berita/1")
+    assert extracted is not None
+    lowered = extracted.text.casefold()
+    for phrase in ("baca juga", "advertisement", "scroll to continue", "simak video", "gambas",
+                   "lihat juga", "berita terkait", "penulis:", "editor:", "pewarta:"):
+        assert phrase not in lowered
+    assert extracted.title and not any(name in extracted.title.casefold() for name in (
+        ".com", "okezone", "tribunnews", "kompas", "merdeka", "viva.co", "jakarta globe"))
+    if extracted.language == "id" and extracted.published_from == "page-text":
+        assert extracted.published_at and extracted.published_at.endswith("+07:00")
+
+
 def test_a_page_with_an_offset_keeps_it() -> None:
     page = b"""<html lang="id"><head><title>Judul - ANTARA News</title>
     <meta property="article:published_time" content="2026-11-24T14:05:00+07:00"></head>
@@ -64,9 +85,28 @@ Mereka akan bekerja di sektor manufaktur, baca juga laporan kami besok.
 Pewarta: Rina Oktaviani
 Editor: Hadi Prasetyo
 (rrd/rir)"""
-    assert clean_body(body) == ("Jakarta - Sebanyak 120 PMI diberangkatkan.\n"
-                                "Mereka akan bekerja di sektor manufaktur, baca juga laporan "
-                                "kami besok.")
+    cleaned = clean_body(body)
+    assert cleaned.text == ("Jakarta - Sebanyak 120 PMI diberangkatkan.\n"
+                            "Mereka akan bekerja di sektor manufaktur, baca juga laporan "
+                            "kami besok.")
+    assert cleaned.byline == "Rina Oktaviani"
+
+
+def test_header_lines_and_captions_above_the_story_are_dropped() -> None:
+    body = """Selasa 16 Jun 2026, 14:05 WIB
+MUDA DAN BERPRESTASI
+Judul Berita Ini
+Para pekerja di bandara. (Bagus Kurniawan/detikcom)
+Yogyakarta - Lima mahasiswa mengembangkan alat terapi, kata dia (16/6/2026).
+Oleh :
+Adrianus Mandey
+Penulis: Fajar Nugraha · Editor: Maya Sari
+Reporter : Ramadhian Fadillah | Jumat, 19 Juni 2015 03:40
+Kalimat terakhir berita. (Ant/Rtr)"""
+    cleaned = clean_body(body, "Judul Berita Ini")
+    assert cleaned.text == ("Yogyakarta - Lima mahasiswa mengembangkan alat terapi, kata dia "
+                            "(16/6/2026).\nKalimat terakhir berita.")
+    assert cleaned.byline == "Adrianus Mandey"
 
 
 @pytest.mark.parametrize(("title", "sitename", "host", "expected"), [
@@ -76,6 +116,9 @@ Editor: Hadi Prasetyo
     ("Judul Berita - Kompas.com", None, "www.kompas.com", "Judul Berita"),
     ("Indonesia - Jepang Sepakati Kerja Sama", None, "antaranews.com",
      "Indonesia - Jepang Sepakati Kerja Sama"),
+    ("KapanLagi.com: Judul Berita", None, None, "Judul Berita"),
+    ("Judul Berita | Republika Online", "Republika Online", "republika.co.id", "Judul Berita"),
+    ("Judul Berita :: Okezone News", None, "news.okezone.com", "Judul Berita"),
 ])
 def test_titles_lose_the_site_name(title: str, sitename: str | None, host: str | None,
                                    expected: str) -> None:

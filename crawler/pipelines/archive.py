@@ -62,7 +62,8 @@ class ArchivePipeline:
             text=extracted.text, published_at=extracted.published_at or item.listed_at,
             published_from=extracted.published_from or ("listing" if item.listed_at else None),
             language=extracted.language or (self.source.language if self.source else None),
-            author=extracted.author, sitename=extracted.sitename,
+            author=extracted.author, sitename=extracted.sitename, updated_at=extracted.updated_at,
+            section=extracted.section, tags=extracted.tags, image_url=extracted.image_url,
         )
         if self.link.archive.add_article(record) is None:
             self.crawler.stats.inc_value("pantau/articles/duplicate")
