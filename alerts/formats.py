@@ -311,14 +311,15 @@ def _discord_story(story: Story, bundle: Bundle) -> dict[str, Any]:
         if story.outlets:
             lines.append(markdown_escape(_outlets(story)))
         description = "\n".join(line for line in lines if line)
-    return {"title": fit(story.title, DISCORD_TITLE, plain, utf16_length),
+    return {"title": fit(story.title, DISCORD_TITLE, markdown_escape, utf16_length),
             "url": story.url, "description": description}
 
 
 def _discord_section(section: Section) -> dict[str, Any]:
     lines = [f"[{markdown_escape(fit(s.title, 200))}]({_safe_url(s.url)}) — "
              f"{markdown_escape(s.source)} · {s.when}" for s in section.stories]
-    return {"title": fit(section.heading or "Stories", DISCORD_TITLE, plain, utf16_length),
+    return {"title": fit(section.heading or "Stories", DISCORD_TITLE, markdown_escape,
+                         utf16_length),
             "description": "\n".join(lines)}
 
 
