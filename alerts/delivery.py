@@ -231,6 +231,26 @@ async def send_bundle(archive: Archive, destination: Destination, bundle: Bundle
         response.status_code, _ms(started)
 
 
+async def send_sample(archive: Archive, destination: Destination, *, timezone: str,
+                      client: httpx.AsyncClient | None = None) -> tuple[Verdict, int | None]:
+    """Send a made-up alert to ``destination`` (``pantau alerts test``); the service's answer.
+
+    Nothing is queued or recorded, so a test never counts against a real alert.
+    """
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    sample = Alert(
+        id=0, alert_key=f"pantau_test_{int(time.time())}", destination=destination.name,
+        status="sending", attempts=0, next_attempt_at=now, last_error=None, created_at=now,
+        sent_at=None, rules=("pantau-test",), terms=("PMI",),
+        snippet="A test from Pantau: alerts about **PMI** will look like this.", article_id=0,
+        title="Pantau test message", url="https://github.com/pantau-news/pantau",
+        source="pantau", published_at=now)
+    async with http_client(client) as http:
+        bundle = single(sample, timezone, story_template(destination.template))
+        verdict, status, _ = await send_bundle(archive, destination, bundle, http)
+    return verdict, status
+
+
 def attempt_result(verdict: Verdict, status: int | None, duration_ms: int, attempts: int,
                    clock: Clock) -> AttemptResult:
     """What the archive records of a try, with when to try again if it should be."""

@@ -42,7 +42,7 @@ class Destination:
     """
 
     name: str = field(metadata={"help": "short identifier that rules refer to"})
-    type: str = field(metadata={"help": " | ".join(KINDS)})
+    type: str = field(metadata={"help": ", ".join(KINDS)})
     url: str = field(repr=False, metadata={
         "help": "the webhook URL (Telegram: https://api.telegram.org/bot<TOKEN>/sendMessage);"
                 " use ${ENV_VAR}"})
@@ -53,7 +53,8 @@ class Destination:
         "help": 'empty: one message per story at once; or a schedule such as "daily 08:00",'
                 ' "daily 08:00,17:00 Asia/Jakarta", "hourly"'})
     template: str = field(default="", metadata={
-        "help": "a Jinja2 file for the story text, relative to this file (see docs)"})
+        "help": "a Jinja2 file for the story text, relative to this file"
+                " (docs/delivery.md)"})
     rate_per_minute: float = field(
         default=0.0, metadata={"help": "messages per minute at most (0: the service's own)"})
     timeout: float = field(default=15.0, metadata={"help": "seconds to wait for an answer"})

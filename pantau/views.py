@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from pantau.pipeline import RunSummary
-from storage import Alert, Archive, SearchHit
+from storage import Alert, Archive, DestinationState, SearchHit
 
 _HIGHLIGHT = re.compile(r"\\?\*\\?\*(.+?)\\?\*\\?\*")
 
@@ -46,12 +46,34 @@ def alert_table(alerts: Sequence[Alert]) -> Table:
         table.add_column(column)
     for alert in alerts:
         table.add_row(
-            str(alert.id), alert.status, alert.destination,
+            str(alert.id), "held (destination broken)" if alert.held else alert.status,
+            alert.destination,
             f"{escape(', '.join(alert.rules))}\n[dim]{escape(', '.join(alert.terms))}[/]",
             escape(alert.title or alert.url),
             f"{alert.attempts}" + (f"\n[red]{escape(alert.last_error)}[/]"
                                    if alert.last_error else ""),
         )
+    return table
+
+
+def destination_table(states: Sequence[DestinationState],
+                      configured: Mapping[str, Any]) -> Table:
+    """Destinations: kind, schedule, state, and how many alerts wait, failed or went out."""
+    table = Table(title="Destinations", show_lines=True)
+    for column in ("name", "kind", "sends", "state", "pending", "failed", "sent"):
+        table.add_column(column)
+    for state in states:
+        destination = configured.get(state.name)
+        kind = destination.type if destination else "[yellow]not in the config[/]"
+        sends = (f"digest {destination.digest}" if destination and destination.digest
+                 else "at once")
+        health = "ok" if state.status == "ok" else (
+            f"[red]broken[/] since {state.broken_since}\n{escape(state.broken_reason or '')}\n"
+            f"fix it, then `pantau destinations enable {escape(state.name)}`")
+        if state.chat_id:
+            health += f"\n[yellow]chat moved to {escape(state.chat_id)}[/]: update chat_id"
+        table.add_row(escape(state.name), kind, sends, health, str(state.pending),
+                      str(state.failed), str(state.sent))
     return table
 
 

@@ -21,11 +21,12 @@ def queue(archive: Archive, count: int = 1, destinations: tuple[str, ...] = ("ch
     """Archive ``count`` distinct stories and queue an alert for each to ``destinations``."""
     for number in range(first, first + count):
         title = HOSTILE_TITLE if number == 1 else f"Berita {number}"
-        archive.add_article(article(number, f"Berita {number}: PMI dipulangkan dari Malaysia",
-                                    title=fields.get("title", title),
-                                    published_at="2026-11-27T07:30:00+00:00"))
-        archive.record_matches("test", number, [NewMatch(
-            number, "pekerja-migran", ("PMI", "dipulangkan"),
+        added = archive.add_article(article(
+            number, f"Berita {number}: PMI dipulangkan dari Malaysia",
+            title=fields.get("title", title), published_at="2026-11-27T07:30:00+00:00"))
+        assert added is not None
+        archive.record_matches("test", added, [NewMatch(
+            added, "pekerja-migran", ("PMI", "dipulangkan"),
             fields.get("snippet", "**PMI** dipulangkan"), destinations)])
 
 
