@@ -204,7 +204,7 @@ async def send_bundle(archive: Archive, destination: Destination, bundle: Bundle
     A service that asks for the same message differently (Telegram: a group that became a
     supergroup, text it cannot parse) gets it again at once, as asked.
     """
-    state: DestinationState | None = archive.destination_state(destination.name)
+    state: DestinationState | None = archive.destination_record(destination.name)
     plain_text = False
     started = time.monotonic()
     for _ in range(MAX_RESENDS + 1):
@@ -225,7 +225,7 @@ async def send_bundle(archive: Archive, destination: Destination, bundle: Bundle
             archive.move_destination_chat(destination.name, verdict.chat_id)
             logger.warning("destination %s: set chat_id = %r in pantau.toml", destination.name,
                            verdict.chat_id)
-            state = archive.destination_state(destination.name)
+            state = archive.destination_record(destination.name)
         plain_text = plain_text or verdict.plain
     return Verdict("dead", f"{verdict.detail} (still refused after resending)"), \
         response.status_code, _ms(started)

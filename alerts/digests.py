@@ -56,7 +56,7 @@ async def _digest(archive: Archive, destination: Destination, http: httpx.AsyncC
                   timezone: str, queries: Mapping[str, str], clock: Clock,
                   report: DeliveryReport, force: bool) -> None:
     assert destination.schedule is not None
-    state = archive.destination_state(destination.name)
+    state = archive.destination_record(destination.name)
     slot = destination.schedule.last_slot(clock.now(), timezone).isoformat(timespec="seconds")
     if state.status == "broken" or (not force and _done(state.last_digest_at, slot)):
         return

@@ -407,8 +407,15 @@ class Archive:
             " ORDER BY named.name", [json.dumps(list(names))])
         return [DestinationState(**row) for row in rows]
 
+    def destination_record(self, name: str) -> DestinationState:
+        """What the archive remembers of one destination, without counting its alerts (cheap
+        enough to ask before every send)."""
+        rows = list(self.db.query("SELECT name, status, broken_since, broken_reason, chat_id,"
+                                  " last_digest_at FROM destinations WHERE name = ?", [name]))
+        return DestinationState(**rows[0]) if rows else DestinationState(name, "ok")
+
     def destination_state(self, name: str) -> DestinationState:
-        """What the archive knows of one destination."""
+        """What the archive knows of one destination, with its alerts' counts."""
         return next(state for state in self.destination_states([name]) if state.name == name)
 
     def enable_destination(self, name: str) -> bool:
