@@ -1,9 +1,11 @@
 """Delivery: send the queued alerts, record every try, retry what may succeed later.
 
 Each destination is served by its own task, paced to what the service accepts, so a slow or
-failing chat never holds up the others. An alert is claimed before it is sent and marked sent
-in the same breath as the service's "ok": at least once, with the window for a duplicate kept
-as small as it can be.
+failing chat never holds up the others. An alert is claimed (a lease) before it is sent and
+marked sent in the same breath as the service's "ok": at least once, with the window for a
+duplicate kept as small as it can be. A destination that refuses us (401/403/404/410, a
+redirect) is marked broken in the archive: its alerts wait there, untried, until a person runs
+``pantau destinations enable``.
 """
 
 from __future__ import annotations
@@ -16,18 +18,20 @@ from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 
 import httpx
 
-from alerts.destinations import Destination
-from storage import Alert, Archive, AttemptResult
+from alerts.destinations import Destination, Verdict
+from alerts.formats import Bundle, single
+from alerts.templates import story_template
+from storage import Alert, Archive, AttemptResult, DestinationState
 
 logger = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
 BACKOFF = (5, 30, 120, 600, 1800, 3600, 7200, 14400, 28800, 43200)  # seconds, then give up
-BROKEN_STATUSES = {401, 403, 404, 410}
+INLINE_WAIT = 30.0  # a 429 asking for at most this long is waited out within the pass
+MAX_RESENDS = 2
 
 
 @dataclass
@@ -37,133 +41,229 @@ class DeliveryReport:
     sent: int = 0
     retry: int = 0
     failed: int = 0
+    digests: int = 0
     broken_destinations: set[str] = field(default_factory=set)
+
+    def count(self, outcome: str, name: str, alerts: int = 1) -> None:
+        """Add ``alerts`` alerts that ended in ``outcome`` at destination ``name``."""
+        if outcome == "sent":
+            self.sent += alerts
+        elif outcome == "retry":
+            self.retry += alerts
+        else:
+            self.failed += alerts
+            if outcome == "broken":
+                self.broken_destinations.add(name)
+
+
+class Clock:
+    """The pass's time: the real clock, or one started at a given moment (for a daemon that
+    catches up, and for tests), moving on at the real pace."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.start = start or datetime.now(UTC)
+        self.started = time.monotonic()
+
+    def now(self, ahead: timedelta = timedelta()) -> datetime:
+        return self.start + timedelta(seconds=time.monotonic() - self.started) + ahead
+
+    def iso(self, ahead: timedelta = timedelta()) -> str:
+        return self.now(ahead).isoformat(timespec="seconds")
+
+
+class Pacer:
+    """Spaces one destination's messages: at most one per ``interval``, longer when the
+    service says so (Retry-After, Discord's rate-limit headers)."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self.next_at = 0.0
+
+    async def wait(self) -> None:
+        """Sleep until the next message may go, and book the slot after it."""
+        delay = self.next_at - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        self.next_at = max(self.next_at, time.monotonic()) + self.interval
+
+    def pause(self, seconds: float) -> None:
+        """Send nothing for ``seconds``."""
+        self.next_at = max(self.next_at, time.monotonic() + seconds)
+
+    def observe(self, response: httpx.Response) -> None:
+        """Obey a bucket the service says is empty (Discord's ``X-RateLimit-*`` headers)."""
+        if response.headers.get("X-RateLimit-Remaining") == "0":
+            try:
+                self.pause(float(response.headers.get("X-RateLimit-Reset-After", "")))
+            except ValueError:
+                self.pause(self.interval)
 
 
 async def deliver_due(archive: Archive, destinations: Mapping[str, Destination], *,
-                      timezone: str = "Asia/Jakarta",
-                      client: httpx.AsyncClient | None = None) -> DeliveryReport:
-    """Send every alert that is due, each destination at its own pace."""
-    now = datetime.now(UTC)
-    claimed = archive.claim_due_alerts(_iso(now), _iso(now + LEASE), limit=1000)
+                      timezone: str = "Asia/Jakarta", client: httpx.AsyncClient | None = None,
+                      now: datetime | None = None,
+                      pacers: dict[str, Pacer] | None = None) -> DeliveryReport:
+    """Send every alert that is due to a destination without a digest, each at its pace.
+
+    A daemon passes the same ``pacers`` to every call, so pacing holds across passes.
+    """
+    clock = Clock(now)
     report = DeliveryReport()
-    queues: dict[str, list[Alert]] = {}
-    for alert in reversed(claimed):  # claimed newest first; send oldest first
-        queues.setdefault(alert.destination, []).append(alert)
-    async with _client(client) as http:
+    _dead_letter_unknown(archive, destinations, clock, report)
+    pacers = {} if pacers is None else pacers
+    instant = [d for d in destinations.values() if d.schedule is None]
+    async with http_client(client) as http:
         await asyncio.gather(*(
-            _drain(archive, destinations.get(name), name, queue, http, timezone, report)
-            for name, queue in queues.items()))
+            _Sender(archive, d, http, timezone, pacers.setdefault(d.name, Pacer(d.interval)),
+                    report, clock).drain() for d in instant))
     return report
 
 
-def _client(client: httpx.AsyncClient | None) -> AbstractAsyncContextManager[httpx.AsyncClient]:
+def http_client(client: httpx.AsyncClient | None,
+                ) -> AbstractAsyncContextManager[httpx.AsyncClient]:
+    """The caller's client (used, not closed), or a new one that never follows redirects."""
     if client is not None:
-        return nullcontext(client)  # the caller's client: used, not closed
+        return nullcontext(client)
     # A webhook that redirects is misconfigured or hijacked: never follow it.
     return httpx.AsyncClient(follow_redirects=False, headers={"User-Agent": "Pantau/0.1"})
 
 
-async def _drain(archive: Archive, destination: Destination | None, name: str,
-                 queue: Sequence[Alert], http: httpx.AsyncClient, timezone: str,
-                 report: DeliveryReport) -> None:
-    """Send one destination's alerts in order, paced; stop early if it turns out broken."""
-    for index, alert in enumerate(queue):
-        if destination is None:
-            result = AttemptResult("dead", 0, error=f"no destination named {name!r} in the config")
+def _dead_letter_unknown(archive: Archive, destinations: Mapping[str, Destination],
+                         clock: Clock, report: DeliveryReport) -> None:
+    unknown = [name for name in archive.pending_destinations(clock.iso())
+               if name not in destinations]
+    for alert in archive.claim_due_alerts(clock.iso(), clock.iso(LEASE), 1000,
+                                          destinations=unknown) if unknown else []:
+        error = (f"no destination named {alert.destination!r} in the config; add it back, "
+                 f"then `pantau alerts retry {alert.id}`")
+        archive.record_attempt(alert.id, AttemptResult("dead", 0, error=error))
+        report.count("dead", alert.destination)
+
+
+class _Sender:
+    """Drains one destination's due alerts, in order, at its pace."""
+
+    def __init__(self, archive: Archive, destination: Destination, http: httpx.AsyncClient,
+                 timezone: str, pacer: Pacer, report: DeliveryReport, clock: Clock) -> None:
+        self.archive = archive
+        self.destination = destination
+        self.http = http
+        self.timezone = timezone
+        self.pacer = pacer
+        self.report = report
+        self.clock = clock
+        # Claim no more than can be sent well within the lease, so no claim outlives it.
+        self.batch = max(1, min(100, int(LEASE.total_seconds() / 2 / pacer.interval)))
+
+    async def drain(self) -> None:
+        name = self.destination.name
+        while batch := self.archive.claim_due_alerts(self.clock.iso(), self.clock.iso(LEASE),
+                                                     self.batch, destinations=[name]):
+            if not await self._send_batch(batch):
+                return
+
+    async def _send_batch(self, batch: Sequence[Alert]) -> bool:
+        """Send a claimed batch; False if the destination must not be tried again now."""
+        template = story_template(self.destination.template)
+        for index, alert in enumerate(batch):
+            await self.pacer.wait()
+            bundle = single(alert, self.timezone, template)
+            verdict, status, took = await send_bundle(self.archive, self.destination, bundle,
+                                                      self.http, self.pacer)
+            result = attempt_result(verdict, status, took, alert.attempts, self.clock)
+            self.archive.record_attempt(alert.id, result)
+            self.report.count(result.outcome, self.destination.name)
+            rest = [later.id for later in batch[index + 1:]]
+            if not self._carry_on(verdict, result, rest):
+                return False
+        return True
+
+    def _carry_on(self, verdict: Verdict, result: AttemptResult, rest: list[int]) -> bool:
+        name = self.destination.name
+        if result.outcome == "broken":
+            logger.error("destination %s refuses alerts (%s); its alerts are held until "
+                         "`pantau destinations enable %s`", name, verdict.detail, name)
+        elif result.outcome == "retry" and (verdict.wait is None or verdict.wait > INLINE_WAIT):
+            logger.warning("destination %s: %s; trying again from %s", name, verdict.detail,
+                           result.next_attempt_at)
         else:
-            if index:
-                await asyncio.sleep(destination.interval)
-            result = await send(destination, alert, http, timezone)
-        archive.record_attempt(alert.id, result)
-        _count(report, result, name)
-        if result.outcome == "broken":
-            logger.error("destination %s refuses alerts (%s); its other alerts wait for a fix",
-                         name, result.error)
-            _postpone(archive, queue[index + 1:], result)
-            return
+            if verdict.wait:
+                self.pacer.pause(verdict.wait)
+            return True
+        # Broken, down or asking for a long pause: give the rest back untried, to go together.
+        if rest:
+            self.archive.release_alerts(rest, result.next_attempt_at or self.clock.iso())
+        return False
 
 
-def _postpone(archive: Archive, rest: Sequence[Alert], cause: AttemptResult) -> None:
-    later = _iso(datetime.now(UTC) + timedelta(hours=1))
-    for alert in rest:
-        archive.record_attempt(alert.id, AttemptResult(
-            "retry", 0, error=f"not sent: the destination is broken ({cause.error})",
-            next_attempt_at=later))
+async def send_bundle(archive: Archive, destination: Destination, bundle: Bundle,
+                      http: httpx.AsyncClient, pacer: Pacer | None = None,
+                      ) -> tuple[Verdict, int | None, int]:
+    """Post ``bundle`` to ``destination``: the verdict, the HTTP status and the milliseconds.
 
-
-def _count(report: DeliveryReport, result: AttemptResult, name: str) -> None:
-    if result.outcome == "sent":
-        report.sent += 1
-    elif result.outcome == "retry":
-        report.retry += 1
-    else:
-        report.failed += 1
-        if result.outcome == "broken":
-            report.broken_destinations.add(name)
-
-
-async def send(destination: Destination, alert: Alert, http: httpx.AsyncClient,
-               timezone: str) -> AttemptResult:
-    """One try at delivering ``alert``; the result says what happens next."""
+    A service that asks for the same message differently (Telegram: a group that became a
+    supergroup, text it cannot parse) gets it again at once, as asked.
+    """
+    state: DestinationState | None = archive.destination_record(destination.name)
+    plain_text = False
     started = time.monotonic()
-    try:
-        response = await http.post(destination.url, json=destination.message(alert, timezone),
-                                   timeout=destination.timeout)
-    except httpx.TransportError as error:
-        reason = type(error).__name__ + (f": {error}" if str(error) else "")
-        return _retry(alert, _elapsed(started), None, reason.replace(destination.url, "…"), None)
-    return classify(destination, alert, response, _elapsed(started))
+    for _ in range(MAX_RESENDS + 1):
+        request = destination.request(bundle, state, plain_text=plain_text)
+        try:
+            response = await http.post(request.url, content=request.body,
+                                       headers=request.headers, timeout=destination.timeout)
+        except httpx.TransportError as error:
+            reason = type(error).__name__ + (f": {error}" if str(error) else "")
+            return Verdict("retry", reason.replace(destination.url, "…")), None, _ms(started)
+        if pacer is not None:
+            pacer.observe(response)
+        verdict = destination.verdict(response)
+        if verdict.outcome != "resend":
+            return verdict, response.status_code, _ms(started)
+        logger.warning("destination %s: %s", destination.name, verdict.detail)
+        if verdict.chat_id:
+            archive.move_destination_chat(destination.name, verdict.chat_id)
+            logger.warning("destination %s: set chat_id = %r in pantau.toml", destination.name,
+                           verdict.chat_id)
+            state = archive.destination_record(destination.name)
+        plain_text = plain_text or verdict.plain
+    return Verdict("dead", f"{verdict.detail} (still refused after resending)"), \
+        response.status_code, _ms(started)
 
 
-def classify(destination: Destination, alert: Alert, response: httpx.Response,
-             duration_ms: int) -> AttemptResult:
-    """Turn a service's answer into sent, retry, dead (this alert) or broken (the destination)."""
-    status = response.status_code
-    body = response.text[:200].strip()
-    if destination.accepted(response):
-        return AttemptResult("sent", duration_ms, http_status=status)
-    error = f"HTTP {status}" + (f": {body}" if body else "")
-    if status == 429 or status >= 500 or status == 408:
-        return _retry(alert, duration_ms, status, error, retry_after(response))
-    if 300 <= status < 400:
-        return AttemptResult("dead", duration_ms, http_status=status,
-                             error=f"{error} (redirect to elsewhere; not followed)")
-    if status in BROKEN_STATUSES:
-        return AttemptResult("broken", duration_ms, http_status=status, error=error)
-    return AttemptResult("dead", duration_ms, http_status=status, error=error)
+async def send_sample(archive: Archive, destination: Destination, *, timezone: str,
+                      client: httpx.AsyncClient | None = None) -> tuple[Verdict, int | None]:
+    """Send a made-up alert to ``destination`` (``pantau alerts test``); the service's answer.
+
+    Nothing is queued or recorded, so a test never counts against a real alert.
+    """
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    sample = Alert(
+        id=0, alert_key=f"pantau_test_{int(time.time())}", destination=destination.name,
+        status="sending", attempts=0, next_attempt_at=now, last_error=None, created_at=now,
+        sent_at=None, rules=("pantau-test",), terms=("PMI",),
+        snippet="A test from Pantau: alerts about **PMI** will look like this.", article_id=0,
+        title="Pantau test message", url="https://github.com/pantau-news/pantau",
+        source="pantau", published_at=now)
+    async with http_client(client) as http:
+        bundle = single(sample, timezone, story_template(destination.template))
+        verdict, status, _ = await send_bundle(archive, destination, bundle, http)
+    return verdict, status
 
 
-def _retry(alert: Alert, duration_ms: int, status: int | None, error: str,
-           wait: float | None) -> AttemptResult:
-    if alert.attempts >= len(BACKOFF):
-        return AttemptResult("dead", duration_ms, http_status=status,
-                             error=f"{error} (gave up after {alert.attempts + 1} tries)")
-    delay = BACKOFF[alert.attempts] * random.uniform(0.8, 1.2)
-    delay = max(delay, wait or 0.0)
-    when = _iso(datetime.now(UTC) + timedelta(seconds=delay))
-    return AttemptResult("retry", duration_ms, http_status=status, error=error,
-                         next_attempt_at=when)
+def attempt_result(verdict: Verdict, status: int | None, duration_ms: int, attempts: int,
+                   clock: Clock) -> AttemptResult:
+    """What the archive records of a try, with when to try again if it should be."""
+    if verdict.outcome != "retry":
+        return AttemptResult(verdict.outcome, duration_ms, status, verdict.detail
+                             if verdict.outcome != "sent" else None)
+    if attempts >= len(BACKOFF):
+        return AttemptResult("dead", duration_ms, status,
+                             f"{verdict.detail} (gave up after {attempts + 1} tries)")
+    delay = max(BACKOFF[attempts] * random.uniform(0.8, 1.2), verdict.wait or 0.0)
+    return AttemptResult("retry", duration_ms, status, verdict.detail,
+                         clock.iso(timedelta(seconds=delay)))
 
 
-def retry_after(response: httpx.Response) -> float | None:
-    """Seconds the service asks us to wait: ``Retry-After`` as seconds or as an HTTP date."""
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
-    except (TypeError, ValueError):
-        return None
-
-
-def _elapsed(started: float) -> int:
+def _ms(started: float) -> int:
     return int((time.monotonic() - started) * 1000)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")

@@ -15,9 +15,18 @@ import click
 import httpx
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.table import Table
 
-from alerts import AlertsError, QuerySyntaxError, parse
+from alerts import (
+    AlertsError,
+    DeliveryReport,
+    QuerySyntaxError,
+    deliver_digests,
+    deliver_due,
+    parse,
+    send_sample,
+)
 from crawler import run_on_reactor
 from crawler.extract import NO_ARTICLE_JSON, extract_article
 from pantau import __version__
@@ -30,6 +39,7 @@ from pantau.timespec import parse_since
 from pantau.views import (
     alert_table,
     checks_table,
+    destination_table,
     hits_table,
     print_run_summary,
     sources_table,
@@ -224,9 +234,9 @@ def alerts() -> None:
 @friendly_errors
 def alerts_list(ctx: click.Context, status: str | None, failed: bool, limit: int,
                 db: Path | None, as_json: bool) -> None:
-    """List alerts, newest first."""
+    """List alerts, newest first (--failed: those that failed or wait on a broken destination)."""
     with Archive.open(db or _config(ctx).archive_path) as archive:
-        found = archive.alerts(status="failed" if failed else status, limit=limit)
+        found = archive.alerts(status=status, failed=failed, limit=limit)
     if as_json:
         click.echo(json.dumps([asdict(alert) for alert in found], ensure_ascii=False, indent=2))
     else:
@@ -244,6 +254,101 @@ def alerts_retry(ctx: click.Context, alert_ids: tuple[int, ...], db: Path | None
         for alert_id in alert_ids:
             done = archive.retry_alert(alert_id, utcnow())
             console.print(f"alert {alert_id}: " + ("queued" if done else "not found or sent"))
+
+
+@alerts.command("send")
+@click.pass_context
+@friendly_errors
+def alerts_send(ctx: click.Context) -> None:
+    """Send the alerts that are due now (without crawling), each destination at its pace."""
+    config = _config(ctx)
+    with Archive.open(config.archive_path) as archive:
+        report = asyncio.run(deliver_due(archive, {d.name: d for d in config.destinations},
+                                         timezone=config.settings.timezone))
+    _print_report(report)
+
+
+@alerts.command("digest")
+@click.option("-d", "--destination", "names", multiple=True,
+              help="Only this destination (repeat); default: every one with a digest.")
+@click.option("--force", is_flag=True, help="Send now even if the schedule's slot has not come.")
+@click.pass_context
+@friendly_errors
+def alerts_digest(ctx: click.Context, names: tuple[str, ...], force: bool) -> None:
+    """Send the digests that are due (what the scheduler will do at each slot)."""
+    config = _config(ctx)
+    chosen = {d.name: d for d in config.destinations if not names or d.name in names}
+    for name in set(names) - set(chosen):
+        raise click.ClickException(f"{config.path}: no destination named {name!r}")
+    if not any(d.schedule for d in chosen.values()):
+        raise click.ClickException(f"{config.path}: none of these destinations has a digest; "
+                                   'set digest = "daily 08:00" on one under [[destinations]]')
+    queries = {rule.name: rule.query for rule in config.rules}
+    with Archive.open(config.archive_path) as archive:
+        report = asyncio.run(deliver_digests(archive, chosen, timezone=config.settings.timezone,
+                                             queries=queries, force=force))
+    console.print(f"{report.digests} digests sent.")
+    _print_report(report)
+
+
+@alerts.command("test")
+@click.argument("name")
+@click.pass_context
+@friendly_errors
+def alerts_test(ctx: click.Context, name: str) -> None:
+    """Send a sample alert to destination NAME and show the service's answer."""
+    config = _config(ctx)
+    destination = config.destination(name)
+    with Archive.open(config.archive_path) as archive:
+        verdict, _ = asyncio.run(send_sample(archive, destination,
+                                             timezone=config.settings.timezone))
+    console.print(f"{name} ({destination.type} {destination.redacted_url}): {verdict.outcome}"
+                  f" — {escape(verdict.detail)}")
+    if verdict.outcome != "sent":
+        raise SystemExit(1)
+
+
+def _print_report(report: DeliveryReport) -> None:
+    console.print(f"Alerts: [bold]{report.sent}[/] sent, {report.retry} to retry, "
+                  f"{report.failed} failed.")
+    for name in sorted(report.broken_destinations):
+        err_console.print(f"[red]destination {name} is broken[/]: see `pantau destinations "
+                          f"list`, fix it, then `pantau destinations enable {name}`")
+
+
+@cli.group()
+def destinations() -> None:
+    """Where alerts go: their state (ok or broken) and what waits for them."""
+
+
+@destinations.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the states as JSON.")
+@click.pass_context
+@friendly_errors
+def destinations_list(ctx: click.Context, as_json: bool) -> None:
+    """Show each destination: kind, instant or digest, ok or broken, alerts waiting."""
+    config = _config(ctx)
+    configured = {d.name: d for d in config.destinations}
+    with Archive.open(config.archive_path) as archive:
+        states = archive.destination_states(configured)
+    if as_json:
+        click.echo(json.dumps([asdict(state) for state in states], ensure_ascii=False,
+                              indent=2))
+    else:
+        console.print(destination_table(states, configured))
+
+
+@destinations.command("enable")
+@click.argument("name")
+@click.pass_context
+@friendly_errors
+def destinations_enable(ctx: click.Context, name: str) -> None:
+    """Clear a broken mark once the destination is fixed; its held alerts go out next."""
+    config = _config(ctx)
+    with Archive.open(config.archive_path) as archive:
+        done = archive.enable_destination(name)
+    console.print(f"{name}: " + ("enabled; its alerts are due now (`pantau alerts send`)"
+                                 if done else "was not marked broken"))
 
 
 @cli.command()

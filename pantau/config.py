@@ -82,6 +82,15 @@ class Config:
         """Where ``rule`` sends its alerts: the ones it names, else every destination."""
         return rule.destinations or tuple(d.name for d in self.destinations)
 
+    def destination(self, name: str) -> Destination:
+        """The destination called ``name``."""
+        for destination in self.destinations:
+            if destination.name == name:
+                return destination
+        known = ", ".join(d.name for d in self.destinations) or "none"
+        raise ConfigError(self.path, "destinations", f"no destination named {name!r}",
+                          f"the destinations are: {known}")
+
     def source(self, name: str) -> Source:
         """The source called ``name``."""
         for source in self.sources:
@@ -109,10 +118,20 @@ def from_dict(data: dict[str, Any], path: Path,
     packed = [reader.build(Rule, table, f"rule pack {pack!r}, rule {table.get('name')!r}")
               for pack in settings.rule_packs for table in default_rule_pack()]
     rules = reader.build_list(Rule, data.get("rules", []), "rules")
-    destinations = reader.build_list(Destination, data.get("destinations", []), "destinations")
+    destinations = reader.build_list(Destination, _with_template_paths(
+        data.get("destinations", []), path), "destinations")
     config = Config(path, settings, sources, _override(packed, rules), destinations)
     _check_references(config)
     return config
+
+
+def _with_template_paths(tables: Any, path: Path) -> Any:
+    """Destinations' ``template`` files resolved against the config file's folder."""
+    if not isinstance(tables, list):
+        return tables
+    return [{**table, "template": str(path.parent / table["template"])}
+            if isinstance(table, dict) and isinstance(table.get("template"), str)
+            and table["template"] else table for table in tables]
 
 
 def load_sources(path: str) -> list[Source]:

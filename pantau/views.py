@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ from rich.table import Table
 
 from pantau.pipeline import RunSummary
 from pantau.sources import EntryCheck, SourceStatus
-from storage import Alert, Archive, SearchHit
+from storage import Alert, Archive, DestinationState, SearchHit
 
 _HIGHLIGHT = re.compile(r"\\?\*\\?\*(.+?)\\?\*\\?\*")
 
@@ -48,7 +48,8 @@ def alert_table(alerts: Sequence[Alert]) -> Table:
         table.add_column(column)
     for alert in alerts:
         table.add_row(
-            str(alert.id), alert.status, alert.destination,
+            str(alert.id), "held (destination broken)" if alert.held else alert.status,
+            alert.destination,
             f"{escape(', '.join(alert.rules))}\n[dim]{escape(', '.join(alert.terms))}[/]",
             escape(alert.title or alert.url),
             f"{alert.attempts}" + (f"\n[red]{escape(alert.last_error)}[/]"
@@ -99,6 +100,27 @@ def checks_table(checks: Sequence[EntryCheck]) -> Table:
 
 def _when(stamp: str | None) -> str:
     return stamp[:16].replace("T", " ") if stamp else "—"
+
+
+def destination_table(states: Sequence[DestinationState],
+                      configured: Mapping[str, Any]) -> Table:
+    """Destinations: kind, schedule, state, and how many alerts wait, failed or went out."""
+    table = Table(title="Destinations", show_lines=True)
+    for column in ("name", "kind", "sends", "state", "pending", "failed", "sent"):
+        table.add_column(column)
+    for state in states:
+        destination = configured.get(state.name)
+        kind = destination.type if destination else "[yellow]not in the config[/]"
+        sends = (f"digest {destination.digest}" if destination and destination.digest
+                 else "at once")
+        health = "ok" if state.status == "ok" else (
+            f"[red]broken[/] since {state.broken_since}\n{escape(state.broken_reason or '')}\n"
+            f"fix it, then `pantau destinations enable {escape(state.name)}`")
+        if state.chat_id:
+            health += f"\n[yellow]chat moved to {escape(state.chat_id)}[/]: update chat_id"
+        table.add_row(escape(state.name), kind, sends, health, str(state.pending),
+                      str(state.failed), str(state.sent))
+    return table
 
 
 def run_summary_dict(summary: RunSummary, archive: Archive, path: Path) -> dict[str, Any]:

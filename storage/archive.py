@@ -28,11 +28,13 @@ from storage.models import (
     AttemptResult,
     CrawlCounts,
     CrawlRun,
+    DestinationState,
     NewMatch,
     PageRecord,
     SearchHit,
     SourceHealth,
 )
+from storage.neardup import MIN_PROBE_HITS, is_copy, probes
 from storage.schema import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 10_000
@@ -216,8 +218,9 @@ class Archive:
     def add_article(self, record: ArticleRecord) -> int | None:
         """Archive an article; returns its id, or None if its URL is archived already.
 
-        Articles with the same body (a wire story carried by several outlets) share a
-        ``cluster_id``: the id of the first of them.
+        Articles that carry one story share a ``cluster_id`` (the id of the first of them): the
+        same body, case and spacing aside, or a lightly edited copy of it (see
+        :mod:`storage.neardup`).
         """
         digest = content_hash(record.text)
         with self.write() as db:
@@ -234,10 +237,30 @@ class Archive:
             if not cursor.rowcount:
                 return None
             article_id = int(cursor.lastrowid or 0)
-            db.execute(
-                "UPDATE articles SET cluster_id = (SELECT min(id) FROM articles"
-                " WHERE content_hash = ?) WHERE id = ?", [digest, article_id],
-            )
+            cluster = self._cluster_of(db, article_id, digest, record.text)
+            db.execute("UPDATE articles SET cluster_id = ? WHERE id = ?", [cluster, article_id])
+        return article_id
+
+    def _cluster_of(self, db: sqlite_utils.Database, article_id: int, digest: str,
+                    text: str) -> int:
+        """The cluster a new article joins: an identical body's, a near copy's, or its own."""
+        same = db.conn.execute("SELECT min(coalesce(cluster_id, id)) FROM articles WHERE"
+                               " content_hash = ? AND id != ?", [digest, article_id]).fetchone()
+        if same[0] is not None:
+            return int(same[0])
+        hits: dict[int, int] = {}
+        for phrase in probes(text):
+            for (rowid,) in db.conn.execute(
+                    "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid != ?"
+                    " ORDER BY rowid DESC LIMIT 20", [phrase, article_id]):
+                hits[rowid] = hits.get(rowid, 0) + 1
+        likely = sorted((n, rowid) for rowid, n in hits.items() if n >= MIN_PROBE_HITS)
+        for _, rowid in reversed(likely[-5:]):
+            other, cluster = db.conn.execute(
+                "SELECT text, coalesce(cluster_id, id) FROM articles WHERE id = ?",
+                [rowid]).fetchone()
+            if is_copy(text, other):
+                return int(cluster)
         return article_id
 
     # -- matching -----------------------------------------------------------------------------
@@ -309,20 +332,45 @@ class Archive:
 
     # -- delivery -----------------------------------------------------------------------------
 
-    def claim_due_alerts(self, now: str, lease_until: str, limit: int = 100) -> list[Alert]:
-        """Atomically take the alerts due for delivery, marking them ``sending``.
+    def claim_due_alerts(self, now: str, lease_until: str, limit: int = 100, *,
+                         destinations: Iterable[str] | None = None) -> list[Alert]:
+        """Atomically take the alerts due for delivery, marking them ``sending``, oldest first.
 
         A claim is a lease: an alert a sender took but never reported on (the process died)
-        is due again once ``lease_until`` has passed.
+        is due again once ``lease_until`` has passed. Alerts of a destination marked broken
+        are not taken; ``destinations`` limits the claim to those names.
         """
+        where, params = "", []
+        if destinations is not None:
+            names = list(destinations)
+            where = f" AND destination IN ({','.join('?' * len(names))})"
+            params = names
         with self.write() as db:
             rows = db.conn.execute(
                 "UPDATE alerts SET status = 'sending', next_attempt_at = ? WHERE id IN"
                 " (SELECT id FROM alerts WHERE status IN ('pending', 'sending')"
-                " AND next_attempt_at <= ? ORDER BY id LIMIT ?) RETURNING id",
-                [lease_until, now, limit],
+                f" AND next_attempt_at <= ?{where} AND destination NOT IN"
+                " (SELECT name FROM destinations WHERE status = 'broken')"
+                " ORDER BY id LIMIT ?) RETURNING id",
+                [lease_until, now, *params, limit],
             ).fetchall()
-        return self.alerts(ids=[row[0] for row in rows]) if rows else []
+        claimed = self.alerts(ids=[row[0] for row in rows], limit=len(rows)) if rows else []
+        return sorted(claimed, key=lambda alert: alert.id)
+
+    def release_alerts(self, alert_ids: Iterable[int], next_attempt_at: str) -> None:
+        """Give back claimed alerts unsent and untried (the sender was told to slow down)."""
+        ids = list(alert_ids)
+        with self.write() as db:
+            db.execute(f"UPDATE alerts SET status = 'pending', next_attempt_at = ? WHERE"
+                       f" status = 'sending' AND id IN ({','.join('?' * len(ids))})",
+                       [next_attempt_at, *ids])
+
+    def pending_destinations(self, now: str) -> list[str]:
+        """Names of destinations with alerts due at ``now`` (broken ones too)."""
+        rows = self.db.conn.execute(
+            "SELECT DISTINCT destination FROM alerts WHERE status IN ('pending', 'sending')"
+            " AND next_attempt_at <= ? ORDER BY destination", [now]).fetchall()
+        return [row[0] for row in rows]
 
     def retry_alert(self, alert_id: int, now: str) -> bool:
         """Queue a failed alert again, with the same key; False if there is no such alert."""
@@ -333,41 +381,137 @@ class Archive:
         return cursor.rowcount > 0
 
     def record_attempt(self, alert_id: int, result: AttemptResult) -> None:
-        """Record one delivery try and move the alert to the state it leads to."""
+        """Record one delivery try and move the alert to the state it leads to.
+
+        ``broken`` keeps the alert pending and marks its destination broken, in the same
+        transaction: the alert did nothing wrong and goes out once the destination is fixed.
+        """
+        self.record_attempts([alert_id], result)
+
+    def record_attempts(self, alert_ids: Iterable[int], result: AttemptResult, *,
+                        digest_key: str | None = None) -> None:
+        """Record one try that carried several alerts (a digest), all of them or none."""
         now = utcnow()
-        status = {"sent": "sent", "retry": "pending"}.get(result.outcome, "failed")
+        status = {"sent": "sent", "retry": "pending", "broken": "pending"}.get(result.outcome,
+                                                                              "failed")
         with self.write() as db:
+            for alert_id in alert_ids:
+                self._record(db, alert_id, result, status, now, digest_key)
+
+    def _record(self, db: sqlite_utils.Database, alert_id: int, result: AttemptResult,
+                status: str, now: str, digest_key: str | None) -> None:
+        db.execute(
+            "INSERT INTO attempts (alert_id, attempted_at, http_status, outcome, error,"
+            " duration_ms) VALUES (?, ?, ?, ?, ?, ?)",
+            [alert_id, now, result.http_status, result.outcome, result.error,
+             result.duration_ms],
+        )
+        db.execute(
+            "UPDATE alerts SET status = ?, attempts = attempts + 1, last_error = ?,"
+            " next_attempt_at = coalesce(?, next_attempt_at), digest_key = coalesce(?,"
+            " digest_key), sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END WHERE id = ?",
+            [status, result.error, result.next_attempt_at,
+             digest_key if status == "sent" else None, status, now, alert_id],
+        )
+        if result.outcome == "broken":
             db.execute(
-                "INSERT INTO attempts (alert_id, attempted_at, http_status, outcome, error,"
-                " duration_ms) VALUES (?, ?, ?, ?, ?, ?)",
-                [alert_id, now, result.http_status, result.outcome, result.error,
-                 result.duration_ms],
-            )
-            db.execute(
-                "UPDATE alerts SET status = ?, attempts = attempts + 1, last_error = ?,"
-                " next_attempt_at = coalesce(?, next_attempt_at),"
-                " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END WHERE id = ?",
-                [status, result.error, result.next_attempt_at, status, now, alert_id],
+                "INSERT INTO destinations (name, status, broken_since, broken_reason,"
+                " updated_at) SELECT destination, 'broken', ?, ?, ? FROM alerts WHERE id = ?"
+                " ON CONFLICT (name) DO UPDATE SET status = 'broken', broken_since ="
+                " coalesce(broken_since, excluded.broken_since), broken_reason ="
+                " excluded.broken_reason, updated_at = excluded.updated_at",
+                [now, result.error, now, alert_id],
             )
 
-    def alerts(self, *, status: str | None = None, ids: list[int] | None = None,
-               limit: int = 100) -> list[Alert]:
-        """Alerts with their article and match, newest first."""
-        where, params = _alert_filter(status, ids)
+    # -- destinations -------------------------------------------------------------------------
+
+    def destination_states(self, names: Iterable[str] = ()) -> list[DestinationState]:
+        """What the archive knows of each destination (those of ``names`` and any it holds
+        alerts or state for), with counts of its alerts by status."""
         rows = self.db.query(
-            "SELECT alerts.id, alert_key, destination, status, attempts, next_attempt_at,"
-            " last_error, created_at, sent_at, matches.snippet,"
+            "WITH named AS (SELECT name FROM destinations UNION SELECT destination FROM alerts"
+            " UNION SELECT value FROM json_each(?)) SELECT named.name,"
+            " coalesce(d.status, 'ok') AS status, d.broken_since, d.broken_reason, d.chat_id,"
+            " d.last_digest_at,"
+            " (SELECT count(*) FROM alerts WHERE destination = named.name AND status IN"
+            "  ('pending', 'sending')) AS pending,"
+            " (SELECT count(*) FROM alerts WHERE destination = named.name AND status = 'failed')"
+            "  AS failed,"
+            " (SELECT count(*) FROM alerts WHERE destination = named.name AND status = 'sent')"
+            "  AS sent FROM named LEFT JOIN destinations AS d ON d.name = named.name"
+            " ORDER BY named.name", [json.dumps(list(names))])
+        return [DestinationState(**row) for row in rows]
+
+    def destination_record(self, name: str) -> DestinationState:
+        """What the archive remembers of one destination, without counting its alerts (cheap
+        enough to ask before every send)."""
+        rows = list(self.db.query("SELECT name, status, broken_since, broken_reason, chat_id,"
+                                  " last_digest_at FROM destinations WHERE name = ?", [name]))
+        return DestinationState(**rows[0]) if rows else DestinationState(name, "ok")
+
+    def destination_state(self, name: str) -> DestinationState:
+        """What the archive knows of one destination, with its alerts' counts."""
+        return next(state for state in self.destination_states([name]) if state.name == name)
+
+    def enable_destination(self, name: str) -> bool:
+        """Clear a destination's broken mark; its alerts are due again at once.
+
+        False if it was not marked broken.
+        """
+        now = utcnow()
+        with self.write() as db:
+            cursor = db.execute("UPDATE destinations SET status = 'ok', broken_since = NULL,"
+                                " broken_reason = NULL, updated_at = ? WHERE name = ? AND"
+                                " status = 'broken'", [now, name])
+            if cursor.rowcount:
+                db.execute("UPDATE alerts SET next_attempt_at = ? WHERE destination = ? AND"
+                           " status = 'pending'", [now, name])
+        return cursor.rowcount > 0
+
+    def move_destination_chat(self, name: str, chat_id: str) -> None:
+        """Remember that the service moved the destination's chat (Telegram's migration)."""
+        self._upsert_destination(name, "chat_id", chat_id)
+
+    def record_digest_slot(self, name: str, slot: str) -> None:
+        """Remember that the digest of ``slot`` (an ISO time) has been dealt with."""
+        self._upsert_destination(name, "last_digest_at", slot)
+
+    def _upsert_destination(self, name: str, column: str, value: str) -> None:
+        with self.write() as db:
+            db.execute(f"INSERT INTO destinations (name, {column}, updated_at) VALUES (?, ?, ?)"
+                       f" ON CONFLICT (name) DO UPDATE SET {column} = excluded.{column},"
+                       " updated_at = excluded.updated_at", [name, value, utcnow()])
+
+    def alerts(self, *, status: str | None = None, ids: list[int] | None = None,
+               destination: str | None = None, failed: bool = False,
+               limit: int = 100) -> list[Alert]:
+        """Alerts with their article and match, newest first.
+
+        Rules and terms are those of every article in the story's cluster; ``outlets`` are
+        the cluster's other articles. ``failed`` selects the alerts that need a person: those
+        that failed and those held by a broken destination.
+        """
+        where, params = _alert_filter(status, ids, destination, failed)
+        rows = self.db.query(
+            "SELECT alerts.id, alert_key, destination, alerts.status, attempts, next_attempt_at,"
+            " last_error, created_at, sent_at, digest_key, matches.snippet,"
             " (SELECT json_group_array(rule) FROM (SELECT DISTINCT rule FROM matches AS m"
-            "   WHERE m.article_id = matches.article_id ORDER BY rule)) AS rules,"
+            f"   WHERE m.article_id IN {_CLUSTER} ORDER BY rule)) AS rules,"
             " (SELECT json_group_array(value) FROM (SELECT DISTINCT t.value FROM matches AS m,"
-            "   json_each(m.terms) AS t WHERE m.article_id = matches.article_id)) AS terms,"
+            f"   json_each(m.terms) AS t WHERE m.article_id IN {_CLUSTER})) AS terms,"
+            " (SELECT json_group_array(json_array(o.source, o.url)) FROM articles AS o"
+            "   WHERE o.cluster_id = articles.cluster_id AND o.id != articles.id) AS outlets,"
+            " coalesce(d.status = 'broken' AND alerts.status != 'sent', 0) AS held,"
             " articles.id AS article_id, articles.title, articles.url, articles.source,"
             " articles.published_at FROM alerts JOIN matches ON matches.id = alerts.match_id"
-            f" JOIN articles ON articles.id = matches.article_id {where}"
+            " JOIN articles ON articles.id = matches.article_id"
+            f" LEFT JOIN destinations AS d ON d.name = alerts.destination {where}"
             " ORDER BY alerts.id DESC LIMIT ?", [*params, limit],
         )
         return [Alert(**{**row, "rules": tuple(json.loads(row["rules"])),
-                         "terms": tuple(json.loads(row["terms"]))}) for row in rows]
+                         "terms": tuple(json.loads(row["terms"])),
+                         "outlets": tuple(tuple(o) for o in json.loads(row["outlets"])),
+                         "held": bool(row["held"])}) for row in rows]
 
     def alert_counts(self) -> dict[str, int]:
         """How many alerts are in each status."""
@@ -402,7 +546,8 @@ class Archive:
 
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables, for summaries and status."""
-        tables = ("sources", "crawl_runs", "pages", "articles", "matches", "alerts", "attempts")
+        tables = ("sources", "crawl_runs", "pages", "articles", "matches", "alerts", "attempts",
+                  "destinations")
         return {table: self.db[table].count for table in tables}
 
 
@@ -418,12 +563,23 @@ def _statements(script: str) -> list[str]:
     return [s for s in statements if s]
 
 
-def _alert_filter(status: str | None, ids: list[int] | None) -> tuple[str, list[Any]]:
+_CLUSTER = ("(SELECT c.id FROM articles AS c WHERE c.cluster_id ="
+            " coalesce(articles.cluster_id, articles.id) OR c.id = articles.id)")
+
+
+def _alert_filter(status: str | None, ids: list[int] | None, destination: str | None,
+                  failed: bool) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     if status is not None:
         clauses.append("alerts.status = ?")
         params.append(status)
+    if destination is not None:
+        clauses.append("alerts.destination = ?")
+        params.append(destination)
+    if failed:
+        clauses.append("(alerts.status = 'failed' OR (d.status = 'broken' AND"
+                       " alerts.status IN ('pending', 'sending')))")
     if ids is not None:
         clauses.append(f"alerts.id IN ({','.join('?' * len(ids))})")
         params.extend(ids)

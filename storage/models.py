@@ -81,6 +81,24 @@ class Alert:
     url: str
     source: str
     published_at: str | None
+    outlets: tuple[tuple[str, str], ...] = ()  # other (source, url) in the story's cluster
+    digest_key: str | None = None  # the digest that carried it, if one did
+    held: bool = False  # waiting because its destination is marked broken
+
+
+@dataclass(frozen=True)
+class DestinationState:
+    """What the archive remembers of a destination between runs, and its alerts' counts."""
+
+    name: str
+    status: str  # ok or broken
+    broken_since: str | None = None
+    broken_reason: str | None = None
+    chat_id: str | None = None  # where the service moved the chat (Telegram supergroups)
+    last_digest_at: str | None = None
+    pending: int = 0
+    failed: int = 0
+    sent: int = 0
 
 
 @dataclass(frozen=True)

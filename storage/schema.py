@@ -137,4 +137,19 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE articles ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
     ALTER TABLE articles ADD COLUMN image_url TEXT;
     """,
+    # 4: destinations remembered between runs (broken, moved, last digest), digests, clusters.
+    """
+    CREATE TABLE destinations (
+        name TEXT PRIMARY KEY,
+        status TEXT NOT NULL DEFAULT 'ok',
+        broken_since TEXT,
+        broken_reason TEXT,
+        chat_id TEXT,
+        last_digest_at TEXT,
+        updated_at TEXT NOT NULL
+    );
+    ALTER TABLE alerts ADD COLUMN digest_key TEXT;
+    CREATE INDEX alerts_destination_due ON alerts(destination, status, next_attempt_at);
+    CREATE INDEX articles_cluster ON articles(cluster_id);
+    """,
 )

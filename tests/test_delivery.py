@@ -5,46 +5,56 @@ from __future__ import annotations
 import asyncio
 import socket
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from alerts import Destination, deliver_due
+from alerts import DeliveryReport, Destination, deliver_due
 from pantau.demo.receiver import Answer, ChatReceiver
 from storage import Archive, NewMatch
 from tests.conftest import article
 
 HOSTILE_TITLE = "<!channel> *PMI* <b>dipulangkan</b> & [x](http://evil.example) @everyone"
+LATER = datetime.now(UTC) + timedelta(days=1)  # by then every backoff is over
 
 
-def queue(archive: Archive, count: int = 1, destinations: tuple[str, ...] = ("chat",)) -> None:
-    for number in range(1, count + 1):
-        archive.add_article(article(number, f"Berita {number}: PMI dipulangkan dari Malaysia",
-                                    title=HOSTILE_TITLE if number == 1 else f"Berita {number}",
-                                    published_at="2026-11-27T07:30:00+00:00"))
-        archive.record_matches("test", number, [NewMatch(
-            number, "pekerja-migran", ("PMI", "dipulangkan"), "**PMI** dipulangkan",
-            destinations)])
+def queue(archive: Archive, count: int = 1, destinations: tuple[str, ...] = ("chat",),
+          first: int = 1, **fields: Any) -> None:
+    """Archive ``count`` distinct stories and queue an alert for each to ``destinations``."""
+    for number in range(first, first + count):
+        title = HOSTILE_TITLE if number == 1 else f"Berita {number}"
+        added = archive.add_article(article(
+            number, f"Berita {number}: PMI dipulangkan dari Malaysia",
+            title=fields.get("title", title), published_at="2026-11-27T07:30:00+00:00"))
+        assert added is not None
+        archive.record_matches("test", added, [NewMatch(
+            added, "pekerja-migran", ("PMI", "dipulangkan"),
+            fields.get("snippet", "**PMI** dipulangkan"), destinations)])
 
 
 def slack(receiver: ChatReceiver, name: str = "chat") -> Destination:
     return Destination(name=name, type="slack", url=receiver.webhook_url, rate_per_minute=60000)
 
 
-def deliver(archive: Archive, *destinations: Destination):  # type: ignore[no-untyped-def]
-    return asyncio.run(deliver_due(archive, {d.name: d for d in destinations}))
+def deliver(archive: Archive, *destinations: Destination,
+            now: datetime | None = None) -> DeliveryReport:
+    return asyncio.run(deliver_due(archive, {d.name: d for d in destinations}, now=now))
 
 
-def test_alerts_arrive_as_escaped_slack_messages(archive: Archive,
-                                                 receiver: ChatReceiver) -> None:
+def test_alerts_arrive_as_slack_messages_with_news_text_inert(archive: Archive,
+                                                              receiver: ChatReceiver) -> None:
     queue(archive, 2)
     report = deliver(archive, slack(receiver))
     assert (report.sent, report.failed) == (2, 0)
     assert archive.alert_counts() == {"sent": 2}
     first = receiver.messages[0]
-    heading = first["blocks"][0]["text"]["text"]
-    assert "&lt;!channel&gt;" in heading and "<!channel>" not in heading
-    assert "&lt;b&gt;" in heading and "&amp;" in heading
-    assert "27 Nov 2026 14:30 WIB" in heading
-    assert "*PMI* dipulangkan" in first["blocks"][1]["text"]["text"]
-    assert "`dipulangkan`" in first["blocks"][2]["elements"][0]["text"]
+    rich = first["blocks"][0]
+    assert rich["type"] == "rich_text"  # shown literally: no mrkdwn, no mentions
+    link, meta, *snippet = rich["elements"][0]["elements"]
+    assert link == {"type": "link", "url": "https://news.example/berita/1",
+                    "text": HOSTILE_TITLE, "style": {"bold": True}}
+    assert "27 Nov 2026 14:30 WIB" in meta["text"]
+    assert snippet[0] == {"type": "text", "text": "PMI", "style": {"bold": True}}
+    assert "<!channel>" not in first["text"] and "&lt;!channel&gt;" in first["text"]
+    assert "dipulangkan" in first["blocks"][1]["elements"][0]["text"]
     # A second pass has nothing left to send.
     assert deliver(archive, slack(receiver)).sent == 0
     assert len(receiver.messages) == 2
@@ -62,33 +72,30 @@ def test_rate_limit_is_retried_after_retry_after(archive: Archive,
     assert due >= datetime.now(UTC) + timedelta(seconds=115)
 
 
-def test_server_errors_are_retried_and_client_errors_are_not(archive: Archive,
-                                                             receiver: ChatReceiver) -> None:
+def test_a_500_is_retried_and_then_sent(archive: Archive, receiver: ChatReceiver) -> None:
+    queue(archive)
+    receiver.script(Answer(500, "rollup_error"))
+    assert deliver(archive, slack(receiver)).retry == 1
+    assert deliver(archive, slack(receiver)).sent == 0  # not due yet: backoff
+    assert deliver(archive, slack(receiver), now=LATER).sent == 1
+    (alert,) = archive.alerts()
+    assert (alert.status, alert.attempts) == ("sent", 2)
+    assert [status for _, status in receiver.requests] == [500, 200]
+
+
+def test_a_400_fails_that_alert_only(archive: Archive, receiver: ChatReceiver) -> None:
     queue(archive, 2)
-    receiver.script(Answer(500, "rollup_error"), Answer(400, "invalid_payload"))
+    receiver.script(Answer(400, "invalid_payload"))
     report = deliver(archive, slack(receiver))
-    assert (report.retry, report.failed) == (1, 1)
-    assert {a.status for a in archive.alerts()} == {"pending", "failed"}
-
-
-def test_a_broken_destination_does_not_hold_up_the_others(archive: Archive) -> None:
-    with ChatReceiver() as good, ChatReceiver(token="revoked") as gone:
-        gone.script(Answer(404, "channel_not_found"))
-        queue(archive, 3, destinations=("gone", "good"))
-        broken = Destination(name="gone", type="slack", url=gone.webhook_url,
-                             rate_per_minute=60000)
-        report = deliver(archive, broken, slack(good, "good"))
-        assert len(good.messages) == 3
-        assert len(gone.requests) == 1  # it stopped trying after the 404
-        assert report.broken_destinations == {"gone"}
-        statuses = {(a.destination, a.status) for a in archive.alerts()}
-        assert statuses == {("good", "sent"), ("gone", "failed"), ("gone", "pending")}
+    assert (report.sent, report.failed) == (1, 1)
+    assert sorted(a.status for a in archive.alerts()) == ["failed", "sent"]
 
 
 def test_a_redirect_is_not_followed(archive: Archive, receiver: ChatReceiver) -> None:
     queue(archive)
     receiver.script(Answer(302, "", {"Location": "http://127.0.0.1:9/elsewhere"}))
     assert deliver(archive, slack(receiver)).failed == 1
+    assert len(receiver.requests) == 1
     assert "not followed" in (archive.alerts()[0].last_error or "")
 
 
@@ -102,6 +109,17 @@ def test_an_unreachable_endpoint_keeps_the_alert(archive: Archive) -> None:
     (alert,) = archive.alerts()
     assert alert.status == "pending" and "ConnectError" in (alert.last_error or "")
     assert "secret" not in (alert.last_error or "")
+
+
+def test_a_read_timeout_is_retried(archive: Archive) -> None:
+    with socket.socket() as sock:  # accepts the connection, never answers
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/hooks/secret"
+        queue(archive)
+        slow = Destination(name="chat", type="slack", url=url, timeout=0.2)
+        assert deliver(archive, slow).retry == 1
+    assert "Timeout" in (archive.alerts()[0].last_error or "")
 
 
 def test_webhook_secrets_never_reach_the_archive(archive: Archive,

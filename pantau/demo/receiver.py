@@ -103,6 +103,8 @@ def _handler_for(receiver: ChatReceiver) -> type[BaseHTTPRequestHandler]:
 
         def _send(self, answer: Answer) -> None:
             payload = answer.body.encode()
+            with receiver._lock:  # before answering, so a client never sees it missing
+                receiver.requests.append((self.path, answer.status))
             self.send_response(answer.status)
             self.send_header("Content-Type", "text/html")
             self.send_header("Content-Length", str(len(payload)))
@@ -110,8 +112,6 @@ def _handler_for(receiver: ChatReceiver) -> type[BaseHTTPRequestHandler]:
                 self.send_header(name, value)
             self.end_headers()
             self.wfile.write(payload)
-            with receiver._lock:
-                receiver.requests.append((self.path, answer.status))
 
         def log_message(self, format: str, *args: Any) -> None:
             """Quiet: the demo and the tests read :attr:`ChatReceiver.requests` instead."""

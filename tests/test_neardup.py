@@ -1,0 +1,69 @@
+"""One story, one message: syndicated and lightly edited copies join one cluster, and only they."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from pathlib import Path
+
+from pantau.demo.receiver import ChatReceiver
+from storage import Archive, ArticleRecord, NewMatch
+from tests.test_delivery import deliver, slack
+
+DEMO = json.loads((Path(__file__).resolve().parents[1] / "pantau" / "demo" /
+                   "articles.json").read_text(encoding="utf-8"))
+
+
+def record(item: dict[str, object], *, site: str | None = None,
+           paragraphs: list[str] | None = None, title: str | None = None) -> ArticleRecord:
+    url = f"https://{site or item['site']}.example/{item['slug']}"
+    return ArticleRecord(url=url, canonical_url=url, source=str(site or item["site"]),
+                         title=title or str(item["title"]),
+                         text="\n".join(paragraphs or item["paragraphs"]))  # type: ignore[arg-type]
+
+
+def test_among_the_demo_articles_only_the_syndicated_pair_is_merged(archive: Archive) -> None:
+    for item in DEMO:
+        archive.add_article(record(item))
+    articles = archive.articles_after(0, limit=100)
+    sizes = Counter(a.cluster_id for a in articles)
+    merged = [sorted(DEMO[a.id - 1]["story"] for a in articles if a.cluster_id == cluster)
+              for cluster, size in sizes.items() if size > 1]
+    assert len(articles) == 34
+    assert merged == [["saudi-spsk", "saudi-spsk"]]
+
+
+def edited(paragraphs: list[str], seed: int) -> list[str]:
+    """What an outlet does to a wire story: a new first line, a trimmed end, a few words
+    changed, a "Baca juga" box."""
+    rng = random.Random(seed)
+    words = " ".join(paragraphs[:-1]).split()
+    for index in rng.sample(range(len(words)), 6):
+        words[index] = rng.choice(["tersebut", "pihaknya", "kemarin", "Senin"])
+    return ["JAKARTA, KOMPAS.com —", " ".join(words), "Baca juga: Harga beras naik lagi"]
+
+
+def test_lightly_edited_copies_join_the_cluster(archive: Archive) -> None:
+    for number, item in enumerate(DEMO, start=1):
+        archive.add_article(record(item))
+        copy = archive.add_article(record(item, site="other",
+                                          paragraphs=edited(item["paragraphs"], number),
+                                          title=f"Copy: {item['title']}"))
+        assert copy is not None
+        original = archive.article(copy - 1)
+        assert original is not None
+        assert archive.article(copy).cluster_id == original.cluster_id, item["slug"]  # type: ignore[union-attr]
+
+
+def test_the_message_names_the_other_outlets(archive: Archive, receiver: ChatReceiver) -> None:
+    item = DEMO[0]
+    first = archive.add_article(record(item))
+    archive.add_article(record(item, site="tempo", paragraphs=edited(item["paragraphs"], 1)))
+    assert first is not None
+    archive.record_matches("test", first, [NewMatch(first, "r", ("PMI",), "**PMI**",
+                                                    ("chat",))])
+    (alert,) = archive.alerts()
+    assert alert.outlets == (("tempo", f"https://tempo.example/{item['slug']}"),)
+    deliver(archive, slack(receiver))
+    assert "Also carried by tempo" in json.dumps(receiver.messages[0])
