@@ -2,6 +2,7 @@
 
 import logging
 
+from storage.analysis import Analysed, Pattern, analyse, stem
 from storage.archive import Archive, content_hash, utcnow
 from storage.exceptions import ArchiveError, ArchiveVersionError
 from storage.models import (
@@ -17,6 +18,7 @@ from storage.models import (
 
 __all__ = [
     "Alert",
+    "Analysed",
     "Archive",
     "ArchiveError",
     "ArchiveVersionError",
@@ -26,8 +28,11 @@ __all__ = [
     "CrawlRun",
     "NewMatch",
     "PageRecord",
+    "Pattern",
     "SearchHit",
+    "analyse",
     "content_hash",
+    "stem",
     "utcnow",
 ]
 
