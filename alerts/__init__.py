@@ -5,7 +5,7 @@ import logging
 from alerts.delivery import DeliveryReport, deliver_due
 from alerts.destinations import Destination
 from alerts.exceptions import AlertsError, QuerySyntaxError, RuleError
-from alerts.matcher import MatchReport, match_new_articles
+from alerts.matcher import MatchReport, check_rules, match_batch, match_new_articles
 from alerts.query import Query, parse
 from alerts.rules import Rule, default_rule_pack
 
@@ -18,8 +18,10 @@ __all__ = [
     "QuerySyntaxError",
     "Rule",
     "RuleError",
+    "check_rules",
     "default_rule_pack",
     "deliver_due",
+    "match_batch",
     "match_new_articles",
     "parse",
 ]

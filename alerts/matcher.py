@@ -59,6 +59,18 @@ def match_batch(articles: Iterable[Article], rules: Sequence[Rule]) -> list[tupl
         return [(rule, match) for rule in rules for match in index.run(rule)]
 
 
+def check_rules(rules: Sequence[Rule]) -> dict[str, str]:
+    """FTS5's complaint about each rule whose compiled query it refuses (none, normally)."""
+    problems: dict[str, str] = {}
+    with _BatchIndex([]) as index:
+        for rule in rules:
+            try:
+                index.run(rule)
+            except sqlite3.Error as error:
+                problems[rule.name] = str(error)
+    return problems
+
+
 def _fresh(article: Article, rule: Rule, now: datetime) -> bool:
     stamp = article.published_at or article.first_seen_at
     try:
