@@ -1,7 +1,7 @@
 """Precision and recall of the default rule pack on the labelled set tests/data/rule_eval.jsonl.
 
-    .venv/bin/python bench/eval_rules.py            # per topic, with word forms (~) as shipped
-    .venv/bin/python bench/eval_rules.py --json
+    .venv/bin/python -m bench.eval_rules            # per topic, with word forms (~) as shipped
+    .venv/bin/python -m bench.eval_rules --json [--misses]
 
 "Without stemming" runs the same pack with every ``~`` removed (exact words only), so the two
 columns differ only by the analysis of word forms. "any" scores the alert decision itself: an

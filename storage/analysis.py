@@ -63,9 +63,20 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", bare)
 
 
+@lru_cache(maxsize=200_000)
+def _fold_word(word: str) -> str:
+    return fold(word) if not word.isascii() else word.lower()
+
+
 def words(text: str) -> list[str]:
     """The folded words of ``text``, as the index sees them."""
-    return _TOKEN.findall(fold(text))
+    return [_fold_word(word) for word in _TOKEN.findall(unicodedata.normalize("NFC", text))]
+
+
+@lru_cache(maxsize=200_000)
+def _analyse_word(word: str) -> tuple[str, ...]:
+    """The analysed tokens of one folded word: its root, or its CJK characters."""
+    return tuple(_split_cjk(word)) if has_cjk(word) else (stem(word),)
 
 
 def has_cjk(text: str) -> bool:
@@ -75,13 +86,7 @@ def has_cjk(text: str) -> bool:
 
 def analyse_words(text: str) -> list[str]:
     """The analysed tokens of ``text``: roots of words, CJK characters one by one."""
-    tokens: list[str] = []
-    for word in words(text):
-        if has_cjk(word):
-            tokens.extend(_split_cjk(word))
-        else:
-            tokens.append(stem(word))
-    return tokens
+    return [token for word in words(text) for token in _analyse_word(word)]
 
 
 def analyse(text: str | None) -> str:
@@ -204,16 +209,28 @@ class Analysed:
     def __init__(self, title: str | None, text: str) -> None:
         self.fields = {"title": title or "", "text": text}
         self.spans = {name: _spans(value) for name, value in self.fields.items()}
+        self._sequences: dict[tuple[str, bool], _Sequence] = {}
+        self._hits: dict[Pattern, dict[str, list[tuple[int, int]]]] = {}
 
     def hits(self, pattern: Pattern) -> dict[str, list[tuple[int, int]]]:
         """Where ``pattern`` occurs: per field, (first, last) token indexes of each hit."""
+        known = self._hits.get(pattern)
+        if known is not None:
+            return known
         found: dict[str, list[tuple[int, int]]] = {}
         for name in pattern.fields:
-            sequence = _sequence(self.spans[name], pattern.analysed)
-            places = _find(sequence, pattern.tokens, pattern.prefix)
+            places = self._sequence(name, pattern.analysed).find(pattern.tokens,
+                                                                 pattern.prefix)
             if places:
                 found[name] = places
+        self._hits[pattern] = found
         return found
+
+    def _sequence(self, name: str, analysed: bool) -> _Sequence:
+        key = (name, analysed)
+        if key not in self._sequences:
+            self._sequences[key] = _Sequence(self.spans[name], analysed)
+        return self._sequences[key]
 
     def matches(self, pattern: Pattern) -> bool:
         """Whether ``pattern`` occurs anywhere in its fields."""
@@ -257,27 +274,38 @@ class Analysed:
 def _spans(text: str) -> list[_Span]:
     spans = []
     for found in _TOKEN.finditer(text):
-        word = fold(found.group())
-        analysed = tuple(_split_cjk(word)) if has_cjk(word) else (stem(word),)
-        spans.append(_Span(found.start(), found.end(), word, analysed))
+        word = _fold_word(found.group())
+        spans.append(_Span(found.start(), found.end(), word, _analyse_word(word)))
     return spans
 
 
-def _sequence(spans: list[_Span], analysed: bool) -> list[tuple[str, int]]:
-    """(token, span index) pairs: folded words, or analysed tokens (several for CJK)."""
-    if not analysed:
-        return [(span.word, index) for index, span in enumerate(spans)]
-    return [(token, index) for index, span in enumerate(spans) for token in span.analysed]
+class _Sequence:
+    """A field's tokens (folded words or analysed tokens) with an index of where each is."""
 
+    def __init__(self, spans: list[_Span], analysed: bool) -> None:
+        # (token, span index): several analysed tokens (CJK characters) may share a span.
+        self.items = ([(token, index) for index, span in enumerate(spans)
+                       for token in span.analysed] if analysed
+                      else [(span.word, index) for index, span in enumerate(spans)])
+        self.positions: dict[str, list[int]] = {}
+        for position, (token, _) in enumerate(self.items):
+            self.positions.setdefault(token, []).append(position)
 
-def _find(sequence: list[tuple[str, int]], tokens: tuple[str, ...],
-          prefix: bool) -> list[tuple[int, int]]:
-    places = []
-    size = len(tokens)
-    for i in range(len(sequence) - size + 1):
-        window = sequence[i:i + size]
-        head = all(window[k][0] == tokens[k] for k in range(size - 1))
-        tail = window[-1][0]
-        if head and (tail.startswith(tokens[-1]) if prefix else tail == tokens[-1]):
-            places.append((window[0][1], window[-1][1]))
-    return places
+    def find(self, tokens: tuple[str, ...], prefix: bool) -> list[tuple[int, int]]:
+        """(first, last) span indexes of each place ``tokens`` occur in order."""
+        last = len(tokens) - 1
+        if last == 0 and prefix:
+            starts = sorted(p for token, places in self.positions.items()
+                            if token.startswith(tokens[0]) for p in places)
+        else:
+            starts = self.positions.get(tokens[0], [])
+        places = []
+        for start in starts:
+            end = start + last
+            if end >= len(self.items):
+                break
+            if all(self.items[start + k][0] == tokens[k] for k in range(1, last)) and (
+                    last == 0 or (self.items[end][0].startswith(tokens[last]) if prefix
+                                  else self.items[end][0] == tokens[last])):
+                places.append((self.items[start][1], self.items[end][1]))
+        return places
