@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from alerts.rules import Rule
-from storage import Archive, Article, NewMatch
+from storage import Analysed, Archive, Article, NewMatch, analyse
 from storage.schema import FTS_TOKENIZE
 
 CURSOR = "matcher"
@@ -59,6 +59,18 @@ def match_batch(articles: Iterable[Article], rules: Sequence[Rule]) -> list[tupl
         return [(rule, match) for rule in rules for match in index.run(rule)]
 
 
+def check_rules(rules: Sequence[Rule]) -> dict[str, str]:
+    """FTS5's complaint about each rule whose compiled query it refuses (none, normally)."""
+    problems: dict[str, str] = {}
+    with _BatchIndex([]) as index:
+        for rule in rules:
+            try:
+                index.run(rule)
+            except sqlite3.Error as error:
+                problems[rule.name] = str(error)
+    return problems
+
+
 def _fresh(article: Article, rule: Rule, now: datetime) -> bool:
     stamp = article.published_at or article.first_seen_at
     try:
@@ -71,15 +83,19 @@ def _fresh(article: Article, rule: Rule, now: datetime) -> bool:
 
 
 class _BatchIndex:
-    """A throw-away FTS5 index of a batch of articles, with the archive's tokenizer."""
+    """A throw-away FTS5 index of a batch of articles, analysed as the archive's index is."""
 
     def __init__(self, articles: Iterable[Article]) -> None:
         self.articles = {article.id: article for article in articles}
+        self.analysed: dict[int, Analysed] = {}
         self.db = sqlite3.connect(":memory:")
-        self.db.execute(f"CREATE VIRTUAL TABLE batch USING fts5(title, text, "
-                        f"tokenize='{FTS_TOKENIZE}')")
-        self.db.executemany("INSERT INTO batch (rowid, title, text) VALUES (?, ?, ?)",
-                            [(a.id, a.title or "", a.text) for a in self.articles.values()])
+        self.db.execute(f"CREATE VIRTUAL TABLE batch USING fts5(title, text, title_stem, "
+                        f"text_stem, tokenize='{FTS_TOKENIZE}')")
+        self.db.executemany(
+            "INSERT INTO batch (rowid, title, text, title_stem, text_stem)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(a.id, a.title or "", a.text, analyse(a.title), analyse(a.text))
+             for a in self.articles.values()])
 
     def __enter__(self) -> _BatchIndex:
         return self
@@ -88,25 +104,20 @@ class _BatchIndex:
         self.db.close()
 
     def run(self, rule: Rule) -> list[NewMatch]:
-        rows = self.db.execute(
-            "SELECT rowid, snippet(batch, -1, ?, ?, ' … ', 32) FROM batch WHERE batch MATCH ?"
-            " ORDER BY rowid", [*HIGHLIGHT, rule.parsed.fts],
-        ).fetchall()
-        hits = {rowid: snippet for rowid, snippet in rows
-                if rule.accepts(self.articles[rowid].source, self.articles[rowid].language)}
-        if not hits:
-            return []
-        terms = self._terms_hit(rule, list(hits))
-        return [NewMatch(rowid, rule.name, terms.get(rowid, ()), snippet, ())
-                for rowid, snippet in hits.items()]
+        """The rule's matches in this batch, each with the terms that hit and a snippet."""
+        rows = self.db.execute("SELECT rowid FROM batch WHERE batch MATCH ? ORDER BY rowid",
+                               [rule.parsed.fts]).fetchall()
+        return [self.explain(rule, rowid) for (rowid,) in rows
+                if rule.accepts(self.articles[rowid].source, self.articles[rowid].language)]
 
-    def _terms_hit(self, rule: Rule, rowids: list[int]) -> dict[int, tuple[str, ...]]:
-        """For each matched article, which of the rule's positive terms it contains."""
-        marks = ",".join("?" * len(rowids))
-        found: dict[int, list[str]] = {}
-        for term in rule.parsed.terms:
-            for (rowid,) in self.db.execute(
-                    f"SELECT rowid FROM batch WHERE batch MATCH ? AND rowid IN ({marks})",
-                    [term.fts, *rowids]):
-                found.setdefault(rowid, []).append(term.label)
-        return {rowid: tuple(labels) for rowid, labels in found.items()}
+    def explain(self, rule: Rule, rowid: int) -> NewMatch:
+        """Why ``rule`` matched article ``rowid``: its positive terms found there, in context."""
+        analysed = self.analysed.get(rowid)
+        if analysed is None:
+            article = self.articles[rowid]
+            analysed = self.analysed[rowid] = Analysed(article.title, article.text)
+        patterns = rule.parsed.labelled_patterns
+        terms = tuple(dict.fromkeys(label for label, pattern in patterns
+                                    if analysed.matches(pattern)))
+        snippet = analysed.snippet([pattern for _, pattern in patterns], marks=HIGHLIGHT)
+        return NewMatch(rowid, rule.name, terms, snippet, ())

@@ -3,12 +3,15 @@
     pekerja migran            both words (AND is implied)
     "pekerja migran"          the phrase
     PMI OR TKI                either
-    TKI NOT "palang merah"    the first without the second
+    TKI NOT "palang merah"    the first without the second (also: TKI AND NOT ...)
     (Jepang OR Korea) kaigo   grouping
     penempat*                 prefix
+    ~penempatan               every word form of the root: penempatan, ditempatkan,
+                              menempatkan, penempatannya (also ~"kirim pekerja")
     calo NEAR/5 TKI           within 5 words of each other
     title:deportasi           only in the title (also title:(a OR b))
     EPS-TOPIK, G-to-G, SLOM+3 words joined by punctuation are phrases: "eps topik"
+    特定技能, 고용허가제        Chinese, Japanese and Korean terms match inside longer runs
 
 Matching ignores case and accents, and terms are whole words: PMI never matches inside
 "PMIK". Operators are upper case; lower-case "and", "or", "not" are ordinary words.
@@ -20,20 +23,21 @@ import re
 from dataclasses import dataclass
 
 from alerts.exceptions import QuerySyntaxError
+from storage.analysis import Pattern, analyse_words, has_cjk, words
 
 FIELDS = ("title", "text")
+DEFAULT_NEAR = 10
 _TOKEN = re.compile(
     r"""(?P<space>\s+)
       | (?P<lparen>\()
       | (?P<rparen>\))
-      | (?P<phrase>"[^"]*"?)
-      | (?P<near>NEAR/\d+)
+      | (?P<phrase>~?"[^"]*"?)
+      | (?P<near>NEAR/\d+\b)
       | (?P<field>[A-Za-z_]+:)
       | (?P<word>[^\s()"]+)""",
     re.VERBOSE,
 )
 _OPERATORS = {"AND", "OR", "NOT"}
-_WORD_CHARS = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -47,10 +51,11 @@ class Token:
 
 @dataclass(frozen=True)
 class Term:
-    """A word or phrase a query looks for, as written and as an FTS5 phrase."""
+    """A word or phrase a query looks for: as written, as an FTS5 phrase, as a pattern."""
 
     label: str
     fts: str
+    pattern: Pattern
 
 
 @dataclass(frozen=True)
@@ -61,11 +66,17 @@ class Query:
     fts: str
     terms: tuple[Term, ...]
 
+    @property
+    def labelled_patterns(self) -> tuple[tuple[str, Pattern], ...]:
+        """(label, pattern) of each positive term, for explanations."""
+        return tuple((term.label, term.pattern) for term in self.terms)
+
 
 def parse(query: str) -> Query:
     """Parse ``query``; raise :class:`QuerySyntaxError` pointing at the first mistake."""
     if not query.strip():
-        raise QuerySyntaxError("the query is empty", query, 0)
+        raise QuerySyntaxError("the query is empty; write a word or phrase to look for",
+                               query, 0)
     parser = _Parser(query, tokenize(query))
     fts = parser.parse()
     return Query(source=query, fts=fts, terms=tuple(dict.fromkeys(parser.terms)))
@@ -79,16 +90,32 @@ def tokenize(query: str) -> list[Token]:
         text = found.group()
         if kind == "space":
             continue
-        if kind == "phrase" and (len(text) < 2 or not text.endswith('"')):
-            raise QuerySyntaxError("this phrase has no closing quote", query, found.start())
+        if kind == "phrase" and (len(text.lstrip("~")) < 2 or not text.endswith('"')):
+            raise QuerySyntaxError("this phrase has no closing quote; add a '\"' where it "
+                                   "ends", query, found.start())
         if kind == "word" and text in _OPERATORS:
             kind = text.lower()
         tokens.append(Token(kind, text, found.start()))
     return tokens
 
 
+@dataclass(frozen=True)
+class _Leaf:
+    """A term not yet written as FTS5: NEAR and field scopes still decide its columns."""
+
+    token: Token
+    text: str
+    analysed: bool
+    prefix: bool
+    field: str | None
+
+
 class _Parser:
-    """A recursive-descent parser from tokens to an FTS5 expression."""
+    """A recursive-descent parser from tokens to an FTS5 expression.
+
+    or := and (OR and)* ; and := not ([AND] [NOT] not)* ; not := near (NOT near)* ;
+    near := unary (NEAR/n unary)* ; unary := word | phrase | field: unary | ( or )
+    """
 
     def __init__(self, query: str, tokens: list[Token]) -> None:
         self.query = query
@@ -96,11 +123,17 @@ class _Parser:
         self.index = 0
         self.terms: list[Term] = []
         self.negated = 0
+        self.field: str | None = None
 
     def parse(self) -> str:
+        first = self.peek()
+        if first is not None and first.kind == "not":
+            self.fail("a query cannot start with NOT: say first what to look for, "
+                      "e.g. 'PMI NOT \"palang merah\"'", first)
         expression = self.or_expression()
-        if self.peek() is not None:
-            token = self.tokens[self.index]
+        if (token := self.peek()) is not None:
+            if token.kind == "rparen":
+                self.fail("this ')' closes nothing; remove it or add a '(' before", token)
             self.fail(f"unexpected {token.text!r}; expected an operator or the end", token)
         return expression
 
@@ -120,14 +153,22 @@ class _Parser:
         parts = [self.and_expression()]
         while (token := self.peek()) and token.kind == "or":
             self.take()
+            if (after := self.peek()) and after.kind == "not":
+                self.fail("OR NOT excludes from nothing; write 'a NOT b' or "
+                          "'(a OR b) NOT c'", after)
             parts.append(self.and_expression())
         return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
 
     def and_expression(self) -> str:
-        parts = [self.not_expression()]
+        expression = self.not_expression()
+        parts = [expression]
         while (token := self.peek()) and token.kind not in ("or", "rparen"):
             if token.kind == "and":
                 self.take()
+                if (after := self.peek()) and after.kind == "not":  # a AND NOT b
+                    self.take()
+                    parts[-1] = f"({parts[-1]} NOT {self.negative()})"
+                    continue
             parts.append(self.not_expression())
         return parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
 
@@ -135,39 +176,61 @@ class _Parser:
         expression = self.near_expression()
         while (token := self.peek()) and token.kind == "not":
             self.take()
-            self.negated += 1
-            expression = f"({expression} NOT {self.near_expression()})"
-            self.negated -= 1
+            expression = f"({expression} NOT {self.negative()})"
         return expression
+
+    def negative(self) -> str:
+        """The right side of NOT: parsed like any operand, its terms not reported as hits."""
+        self.negated += 1
+        try:
+            return self.near_expression()
+        finally:
+            self.negated -= 1
 
     def near_expression(self) -> str:
         start = self.peek()
-        expression = self.unary()
-        phrases = [expression]
-        distance = 10
+        operand = self.unary()
+        members = [operand]
+        distance = DEFAULT_NEAR
         while (token := self.peek()) and token.kind == "near":
             self.take()
             distance = int(token.text.split("/")[1])
-            phrases.append(self.unary())
-        if len(phrases) == 1:
-            return expression
-        if any(not phrase.startswith('"') for phrase in phrases):
-            self.fail("NEAR joins words or phrases, not groups or fields", start)
-        return f"NEAR({' '.join(phrases)}, {distance})"
+            members.append(self.unary())
+        if len(members) == 1:
+            return self.render(operand) if isinstance(operand, _Leaf) else operand
+        leaves = [m for m in members if isinstance(m, _Leaf)]
+        if len(leaves) != len(members):
+            self.fail("NEAR joins words or phrases, not groups; write the field before a "
+                      "group instead: title:(a NEAR/5 b)", start)
+        return self.near(leaves, distance, start)
 
-    def unary(self) -> str:
+    def near(self, leaves: list[_Leaf], distance: int, start: Token | None) -> str:
+        if len({leaf.field for leaf in leaves}) > 1:
+            self.fail("the terms of a NEAR must be in the same field; write "
+                      "title:(a NEAR/5 b)", start)
+        # Exact words and word forms live in different columns: if one term needs the
+        # analysed column, the whole NEAR is compared there.
+        analysed = any(leaf.analysed or has_cjk(leaf.text) for leaf in leaves)
+        phrases = [self.phrase(leaf, analysed) for leaf in leaves]
+        columns = _columns(leaves[0].field, analysed)
+        return f"{columns} : NEAR({' '.join(phrases)}, {distance})"
+
+    def unary(self) -> str | _Leaf:
         token = self.peek()
         if token is None:
             self.fail("the query ends where a word, phrase or '(' was expected")
         assert token is not None
+        if token.kind == "rparen" and self.tokens[self.index - 1].kind == "lparen":
+            self.fail("this group is empty; put a word or phrase between the parentheses",
+                      self.tokens[self.index - 1])
         if token.kind in ("and", "or", "not", "near", "rparen"):
             self.fail(f"{token.text!r} needs a word, phrase or '(' before it", token)
         self.take()
         if token.kind == "lparen":
             return self.group(token)
         if token.kind == "field":
-            return self.field(token)
-        return self.term(token)
+            return self.scoped(token)
+        return self.leaf(token)
 
     def group(self, opening: Token) -> str:
         inner = self.or_expression()
@@ -177,22 +240,54 @@ class _Parser:
         self.take()
         return inner
 
-    def field(self, token: Token) -> str:
+    def scoped(self, token: Token) -> str | _Leaf:
         name = token.text[:-1].lower()
         if name not in FIELDS:
             self.fail(f"unknown field {name!r}; fields are {', '.join(FIELDS)}", token)
         target = self.peek()
         if target is None or target.kind not in ("word", "phrase", "lparen"):
             self.fail(f"{token.text} must be followed by a word, phrase or '('", token)
-        return f"{name} : {self.unary()}"
+        if self.field not in (None, name):
+            self.fail(f"{token.text} inside {self.field}: can never match", token)
+        outer, self.field = self.field, name
+        try:
+            return self.unary()
+        finally:
+            self.field = outer
 
-    def term(self, token: Token) -> str:
-        text = token.text.strip('"') if token.kind == "phrase" else token.text
+    def leaf(self, token: Token) -> _Leaf:
+        text = token.text
+        analysed = text.startswith("~")
+        text = text.lstrip("~")
+        if analysed and not text:
+            self.fail("'~' must be followed directly by a word or phrase: ~penempatan", token)
+        if token.kind == "phrase":
+            text = text[1:-1]
         prefix = token.kind == "word" and text.endswith("*")
-        words = _WORD_CHARS.findall(text)
-        if not words:
+        if analysed and prefix:
+            self.fail("'~' (word forms) and '*' (prefix) cannot be combined; use one", token)
+        if not words(text):
             self.fail(f"{token.text!r} holds no letters or digits to search for", token)
-        phrase = '"' + " ".join(words) + '"' + ("*" if prefix else "")
+        return _Leaf(token, text, analysed, prefix, self.field)
+
+    def render(self, leaf: _Leaf) -> str:
+        """A lone term: its phrase in the columns its kind and field call for."""
+        analysed = leaf.analysed or has_cjk(leaf.text)
+        return f"{_columns(leaf.field, analysed)} : {self.phrase(leaf, analysed)}"
+
+    def phrase(self, leaf: _Leaf, analysed: bool) -> str:
+        """The FTS5 phrase of a term; records it as a hit to explain unless negated."""
+        tokens = tuple(analyse_words(leaf.text) if analysed else words(leaf.text))
+        phrase = '"' + " ".join(tokens) + '"' + ("*" if leaf.prefix else "")
         if not self.negated:
-            self.terms.append(Term(text, phrase))
+            fields = (leaf.field,) if leaf.field else FIELDS
+            label = ("~" if leaf.analysed else "") + leaf.text
+            self.terms.append(Term(label, phrase, Pattern(tokens, analysed, leaf.prefix,
+                                                          fields)))
         return phrase
+
+
+def _columns(field: str | None, analysed: bool) -> str:
+    """The FTS5 column filter: exact words or their analysed shadow, all fields or one."""
+    names = (field,) if field else FIELDS
+    return "{" + " ".join(f"{name}_stem" if analysed else name for name in names) + "}"

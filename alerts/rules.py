@@ -12,6 +12,7 @@ from typing import Any
 from alerts.query import Query, parse
 
 DEFAULT_PACK = "default_rules.toml"
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,12 @@ class Rule:
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", self.name):
             raise ValueError("a rule name may hold only letters, digits, '.', '-' and '_'")
+        for language in self.languages:
+            if not _LANGUAGE.fullmatch(language):
+                raise ValueError(f"languages: {language!r} is not a language code; write "
+                                 "ISO 639-1 codes such as \"id\" or \"en\"")
+        if not self.max_age_days > 0:
+            raise ValueError("max_age_days must be more than 0 (days since publication)")
         self.parsed  # noqa: B018 - parse now, so a broken query fails on load
 
     @cached_property
@@ -44,7 +51,11 @@ class Rule:
         """Whether the rule's source and language filters let an article through."""
         if self.sources and source not in self.sources:
             return False
-        return not self.languages or (language or "") in self.languages
+        if not self.languages:
+            return True
+        # "id" takes "id-ID" and "ID" too: pages name languages in several ways.
+        primary = (language or "").lower().replace("_", "-").split("-")[0]
+        return primary in {code.lower() for code in self.languages}
 
 
 def default_rule_pack() -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
 import httpx
@@ -22,6 +22,9 @@ from alerts import (
     AlertsError,
     DeliveryReport,
     QuerySyntaxError,
+    Rule,
+    check_rules,
+    default_rule_pack,
     deliver_digests,
     deliver_due,
     parse,
@@ -34,6 +37,7 @@ from pantau.config import DEFAULT_PATH, Config, load
 from pantau.exceptions import PantauError
 from pantau.pipeline import run_once, user_agent
 from pantau.progress import CrawlProgress
+from pantau.rulework import backtest, match_lines, query_mistakes, read_articles, rule_dict
 from pantau.sources import check_sources, source_statuses
 from pantau.timespec import parse_since
 from pantau.views import (
@@ -41,7 +45,9 @@ from pantau.views import (
     checks_table,
     destination_table,
     hits_table,
+    print_backtest,
     print_run_summary,
+    rules_table,
     sources_table,
     status_dict,
 )
@@ -155,12 +161,16 @@ def crawl(ctx: click.Context, names: tuple[str, ...], no_deliver: bool, as_json:
 @click.option("--since", help="Only articles from this date or age on: 2026-11-01, 7d, 12h.")
 @click.option("--until", help="Only articles before this date or age.")
 @click.option("-s", "--source", "sources", multiple=True, help="Only this source (repeat).")
+@click.option("-l", "--language", "languages", multiple=True,
+              help="Only articles in this language, e.g. id, en (repeat).")
+@click.option("--newest", is_flag=True, help="Newest first instead of best first.")
 @click.option("--db", type=click.Path(path_type=Path), help="The archive (default: config's).")
 @click.option("--json", "as_json", is_flag=True, help="Print hits as JSON.")
 @click.pass_context
 @friendly_errors
 def search(ctx: click.Context, query: str, limit: int, since: str | None, until: str | None,
-           sources: tuple[str, ...], db: Path | None, as_json: bool) -> None:
+           sources: tuple[str, ...], languages: tuple[str, ...], newest: bool, db: Path | None,
+           as_json: bool) -> None:
     """Full-text search of the archive, in the rules' query language.
 
     \b
@@ -168,11 +178,13 @@ def search(ctx: click.Context, query: str, limit: int, since: str | None, until:
       pantau search '"pekerja migran" Jepang'
       pantau search 'EPS-TOPIK OR "G to G"' --since 30d
       pantau search 'title:deportasi NOT "PMI manufaktur"' --json
+      pantau search '~penempatan Taiwan' --newest
     """
     parsed = parse(query)
     with Archive.open(db or _config(ctx).archive_path) as archive:
-        hits = archive.search(parsed.fts, limit=limit, since=parse_since(since),
-                              until=parse_since(until), sources=sources)
+        hits = archive.search(parsed.fts, terms=parsed.labelled_patterns, limit=limit,
+                              since=parse_since(since), until=parse_since(until),
+                              sources=sources, languages=languages, newest_first=newest)
     if as_json:
         click.echo(json.dumps([asdict(hit) for hit in hits], ensure_ascii=False, indent=2))
     else:
@@ -411,6 +423,110 @@ def demo(db: Path | None, as_json: bool) -> None:
         from pantau.views import print_demo_summary
 
         print_demo_summary(console, summary)
+
+
+@cli.group()
+def rules() -> None:
+    """Rules: list them, check them, try them on the archive or on a file of articles."""
+
+
+def _rules(ctx: click.Context) -> tuple[Rule, ...]:
+    """The config's rules; the shipped pack alone when there is no config file."""
+    path: Path = ctx.obj
+    if not path.exists():
+        err_console.print(f"[dim]{path} does not exist: using the shipped rule pack[/]")
+        return tuple(Rule(**table) for table in default_rule_pack())
+    return _config(ctx).rules
+
+
+@rules.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the rules as JSON.")
+@click.pass_context
+@friendly_errors
+def rules_list(ctx: click.Context, as_json: bool) -> None:
+    """Show every rule: name, query and filters."""
+    found = _rules(ctx)
+    if as_json:
+        click.echo(json.dumps([rule_dict(rule) for rule in found], ensure_ascii=False,
+                              indent=2))
+    else:
+        console.print(rules_table(found))
+
+
+@rules.command("check")
+@click.pass_context
+@friendly_errors
+def rules_check(ctx: click.Context) -> None:
+    """Validate every rule of the config; list each mistake with its position."""
+    path: Path = ctx.obj
+    mistakes = query_mistakes(path)
+    for mistake in mistakes:
+        err_console.print(mistake, markup=False, highlight=False)
+    if mistakes:
+        raise click.ClickException(f"{len(mistakes)} rule(s) of {path} need fixing")
+    found = _config(ctx).rules
+    refused = check_rules(found)
+    for name, problem in refused.items():
+        err_console.print(f"rule {name!r}: SQLite refused the compiled query: {problem}")
+    if refused:
+        raise click.ClickException("report this as a bug of Pantau's query language")
+    console.print(f"{len(found)} rules OK: {', '.join(rule.name for rule in found)}")
+
+
+@rules.command("test")
+@click.argument("name", required=False)
+@click.option("-q", "--query", help="Try this query instead of a rule of the config.")
+@click.option("--since", default="30d", show_default=True,
+              help="From this date or age on: 2026-11-01, 30d.")
+@click.option("-n", "--examples", default=5, show_default=True, help="Examples to show.")
+@click.option("--db", type=click.Path(path_type=Path), help="The archive (default: config's).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_context
+@friendly_errors
+def rules_test(ctx: click.Context, name: str | None, query: str | None, since: str,
+               examples: int, db: Path | None, as_json: bool) -> None:
+    """What a rule (or --query) would have fired on in the archive: count, per day, examples.
+
+    \b
+    Examples:
+      pantau rules test perdagangan-orang --since 30d
+      pantau rules test --query '~penempatan AND (Taiwan OR Hongkong)'
+    """
+    rule = _rule_to_test(ctx, name, query)
+    with Archive.open(db or _config(ctx).archive_path) as archive:
+        result = backtest(archive, rule, since=parse_since(since), examples=examples)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print_backtest(console, result)
+
+
+def _rule_to_test(ctx: click.Context, name: str | None, query: str | None) -> Rule:
+    if (name is None) == (query is None):
+        raise click.UsageError("give a rule NAME or --query, not both")
+    if query is not None:
+        return Rule(name="query", query=query)
+    for rule in _rules(ctx):
+        if rule.name == name:
+            return rule
+    names = ", ".join(rule.name for rule in _rules(ctx))
+    raise click.ClickException(f"no rule named {name!r}; the rules are: {names}")
+
+
+@rules.command("match")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.pass_context
+@friendly_errors
+def rules_match(ctx: click.Context, file: TextIO) -> None:
+    """Which rules match each article of a JSON Lines file (title, text, language, url).
+
+    Prints one JSON line per article: {"id": ..., "rules": [...], "terms": {rule: [...]}},
+    the id being the article's "id" or its line number. Reads "-" as standard input.
+    """
+    found = _rules(ctx)
+    for chunk in read_articles(file, getattr(file, "name", "-")):
+        for line in match_lines(chunk, found):
+            click.echo(json.dumps(line, ensure_ascii=False))
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from alerts import Rule
 from pantau.pipeline import RunSummary
 from pantau.sources import EntryCheck, SourceStatus
 from storage import Alert, Archive, DestinationState, SearchHit
@@ -35,10 +36,46 @@ def hits_table(hits: Sequence[SearchHit], query: str) -> Table:
     for hit in hits:
         story = f"[bold][link={hit.url}]{escape(hit.title or hit.url)}[/link][/]\n"
         story += highlighted(hit.snippet)
+        if hit.terms:
+            story += f"\n[dim]terms: {escape(', '.join(hit.terms))}[/]"
         if hit.cluster_size > 1:
             story += f"\n[dim]also carried by {hit.cluster_size - 1} other outlet(s)[/]"
         table.add_row(str(hit.id), story, hit.source, (hit.published_at or "")[:16])
     return table
+
+
+def rules_table(rules: Sequence[Rule]) -> Table:
+    """Rules: name, what they are about, their query and filters."""
+    table = Table(title=f"{len(rules)} rules", show_lines=True)
+    for column in ("name", "query", "filters"):
+        table.add_column(column)
+    for rule in rules:
+        filters = [f"sources: {', '.join(rule.sources)}" if rule.sources else "",
+                   f"languages: {', '.join(rule.languages)}" if rule.languages else "",
+                   f"max age: {rule.max_age_days:g} d"]
+        table.add_row(f"[bold]{escape(rule.name)}[/]\n[dim]{escape(rule.description)}[/]",
+                      escape(" ".join(rule.query.split())),
+                      "\n".join(f for f in filters if f))
+    return table
+
+
+def print_backtest(console: Console, result: dict[str, Any]) -> None:
+    """What a rule would have fired on: the count, a bar per day, the newest examples."""
+    since = f" since {result['since'][:10]}" if result["since"] else ""
+    console.print(f"[bold]{escape(result['rule'])}[/] would have matched "
+                  f"[bold]{result['count']}[/] articles{since}.")
+    days = result["per_day"]
+    if days:
+        table = Table("day", "articles", "")
+        most = max(days.values())
+        for day, count in days.items():
+            table.add_row(day, str(count), "█" * max(1, round(20 * count / most)))
+        console.print(table)
+    for example in result["examples"]:
+        console.print(f"\n[bold]{escape(example['title'] or example['url'])}[/] "
+                      f"[dim]{escape(example['source'])} {(example['published_at'] or '')[:16]}"
+                      f"[/]\n{highlighted(example['snippet'])}\n"
+                      f"[dim]terms: {escape(', '.join(example['terms']))}[/]", soft_wrap=True)
 
 
 def alert_table(alerts: Sequence[Alert]) -> Table:

@@ -2,6 +2,7 @@
 
 import logging
 
+from storage.analysis import Analysed, Pattern, analyse, stem
 from storage.archive import Archive, content_hash, utcnow
 from storage.exceptions import ArchiveError, ArchiveVersionError
 from storage.models import (
@@ -20,6 +21,7 @@ from storage.models import (
 
 __all__ = [
     "Alert",
+    "Analysed",
     "Archive",
     "ArchiveError",
     "ArchiveVersionError",
@@ -31,9 +33,12 @@ __all__ = [
     "DestinationState",
     "NewMatch",
     "PageRecord",
+    "Pattern",
     "SearchHit",
     "SourceHealth",
+    "analyse",
     "content_hash",
+    "stem",
     "utcnow",
 ]
 

@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields
 from datetime import UTC, datetime
@@ -20,6 +20,7 @@ from typing import Any, Self
 
 import sqlite_utils
 
+from storage.analysis import Analysed, Pattern, analyse
 from storage.exceptions import ArchiveError, ArchiveVersionError
 from storage.models import (
     Alert,
@@ -84,6 +85,8 @@ class Archive:
         self.close()
 
     def _configure(self) -> None:
+        # The index's analysed columns are computed by this function (migration 2).
+        self.db.conn.create_function("pantau_analyze", 1, analyse, deterministic=True)
         try:
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             with self.db.ensure_autocommit_on():
@@ -520,29 +523,50 @@ class Archive:
 
     # -- search -------------------------------------------------------------------------------
 
-    def search(self, fts_query: str, *, limit: int = 20, since: str | None = None,
-               until: str | None = None, sources: Iterable[str] = ()) -> list[SearchHit]:
-        """Articles matching an FTS5 query, best first, with a highlighted snippet.
+    def search(self, fts_query: str, *, terms: Sequence[tuple[str, Pattern]] = (),
+               limit: int = 20, since: str | None = None, until: str | None = None,
+               sources: Iterable[str] = (), languages: Iterable[str] = (),
+               newest_first: bool = False) -> list[SearchHit]:
+        """Articles matching an FTS5 query, best (or newest) first, explained.
 
-        ``since``/``until`` bound the article's date: published if known, else first seen.
+        ``terms`` are the query's positive terms (label, analysed pattern): each hit lists
+        those it contains and a snippet with them in ``**bold**``. ``since``/``until`` bound
+        the article's date: published if known, else first seen.
         """
-        where, params = _search_filter(since, until, list(sources))
+        where, params = _search_filter(since, until, list(sources), list(languages))
+        order = f"{_DAY} DESC, articles.id DESC" if newest_first else \
+            "bm25(articles_fts, 4.0, 1.0, 4.0, 1.0)"
         try:
-            rows = self._search_rows(fts_query, where, params, limit)
+            rows = self._search_rows(fts_query, where, params, order, limit)
         except sqlite3.OperationalError as error:
             raise ArchiveError(f"the search query was refused: {error}") from error
-        return [SearchHit(**row) for row in rows]
+        return [_explained(row, terms) for row in rows]
 
-    def _search_rows(self, fts_query: str, where: str, params: list[Any],
+    def _search_rows(self, fts_query: str, where: str, params: list[Any], order: str,
                      limit: int) -> list[dict[str, Any]]:
         return list(self.db.query(
-            "SELECT articles.id, articles.title, url, source, published_at, first_seen_at,"
-            " snippet(articles_fts, -1, '**', '**', ' … ', 24) AS snippet,"
-            " (SELECT count(*) FROM articles AS c WHERE c.cluster_id = articles.cluster_id)"
-            " AS cluster_size FROM articles_fts JOIN articles ON articles.id = articles_fts.rowid"
-            f" WHERE articles_fts MATCH ? {where} ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT ?",
+            "SELECT articles.id, articles.title, articles.text, url, source, published_at,"
+            " first_seen_at, snippet(articles_fts, 1, '**', '**', ' … ', 24) AS fts_snippet,"
+            " (SELECT count(*) FROM articles AS c"
+            " WHERE c.cluster_id = articles.cluster_id) AS cluster_size"
+            " FROM articles_fts JOIN articles ON articles.id = articles_fts.rowid"
+            f" WHERE articles_fts MATCH ? {where} ORDER BY {order} LIMIT ?",
             [fts_query, *params, limit],
         ))
+
+    def search_days(self, fts_query: str, *, since: str | None = None,
+                    until: str | None = None, sources: Iterable[str] = (),
+                    languages: Iterable[str] = ()) -> dict[str, int]:
+        """How many articles match an FTS5 query on each day (UTC), oldest day first."""
+        where, params = _search_filter(since, until, list(sources), list(languages))
+        try:
+            rows = self.db.conn.execute(
+                f"SELECT date({_DAY}) AS day, count(*) FROM articles_fts JOIN articles"
+                f" ON articles.id = articles_fts.rowid WHERE articles_fts MATCH ? {where}"
+                " GROUP BY day ORDER BY day", [fts_query, *params]).fetchall()
+        except sqlite3.OperationalError as error:
+            raise ArchiveError(f"the search query was refused: {error}") from error
+        return {day or "undated": count for day, count in rows}
 
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables, for summaries and status."""
@@ -586,11 +610,25 @@ def _alert_filter(status: str | None, ids: list[int] | None, destination: str | 
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
-def _search_filter(since: str | None, until: str | None,
-                   sources: list[str]) -> tuple[str, list[Any]]:
+def _explained(row: dict[str, Any], terms: Sequence[tuple[str, Pattern]]) -> SearchHit:
+    """A search hit with the terms it contains and a snippet that highlights them."""
+    text, fts_snippet = row.pop("text"), row.pop("fts_snippet")
+    if not terms:  # a raw FTS5 query: FTS5's own snippet of the text
+        return SearchHit(**row, snippet=fts_snippet)
+    analysed = Analysed(row["title"], text)
+    hit = [label for label, pattern in terms if analysed.matches(pattern)]
+    snippet = analysed.snippet([pattern for _, pattern in terms], width=24)
+    return SearchHit(**row, snippet=snippet, terms=tuple(dict.fromkeys(hit)))
+
+
+_DAY = "datetime(coalesce(articles.published_at, articles.first_seen_at))"
+
+
+def _search_filter(since: str | None, until: str | None, sources: list[str],
+                   languages: list[str]) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
-    day = "datetime(coalesce(articles.published_at, articles.first_seen_at))"
+    day = _DAY
     if since:
         clauses.append(f"{day} >= datetime(?)")
         params.append(since)
@@ -600,6 +638,13 @@ def _search_filter(since: str | None, until: str | None,
     if sources:
         clauses.append(f"articles.source IN ({','.join('?' * len(sources))})")
         params.extend(sources)
+    if languages:
+        # "id" also takes "id-ID": a rule names languages, pages may name regions too.
+        clauses.append("(" + " OR ".join(["lower(articles.language) = ?"
+                                          " OR lower(articles.language) LIKE ?"] * len(languages))
+                       + ")")
+        for language in languages:
+            params.extend([language.lower(), language.lower() + "-%"])
     return "".join(f" AND {clause}" for clause in clauses), params
 
 

@@ -128,6 +128,7 @@ class SearchHit:
     first_seen_at: str
     snippet: str
     cluster_size: int
+    terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -152,4 +152,41 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX alerts_destination_due ON alerts(destination, status, next_attempt_at);
     CREATE INDEX articles_cluster ON articles(cluster_id);
     """,
+    # 5: an analysed shadow of title and text in the same FTS5 index (roots of Indonesian
+    # words, CJK characters one by one; see storage/analysis.py), so one query can mix exact
+    # words and word forms. The index reads its content through a view that computes the
+    # shadow with pantau_analyze(), which the archive registers on every connection.
+    f"""
+    DROP TRIGGER articles_ai;
+    DROP TRIGGER articles_ad;
+    DROP TRIGGER articles_au;
+    DROP TABLE articles_fts;
+    CREATE VIEW articles_analysed AS
+        SELECT id, title, text, pantau_analyze(title) AS title_stem,
+               pantau_analyze(text) AS text_stem
+        FROM articles;
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, text, title_stem, text_stem,
+        content='articles_analysed', content_rowid='id', tokenize='{FTS_TOKENIZE}'
+    );
+    CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, text, title_stem, text_stem)
+        VALUES (new.id, new.title, new.text, pantau_analyze(new.title),
+                pantau_analyze(new.text));
+    END;
+    CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text, title_stem, text_stem)
+        VALUES ('delete', old.id, old.title, old.text, pantau_analyze(old.title),
+                pantau_analyze(old.text));
+    END;
+    CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text, title_stem, text_stem)
+        VALUES ('delete', old.id, old.title, old.text, pantau_analyze(old.title),
+                pantau_analyze(old.text));
+        INSERT INTO articles_fts(rowid, title, text, title_stem, text_stem)
+        VALUES (new.id, new.title, new.text, pantau_analyze(new.title),
+                pantau_analyze(new.text));
+    END;
+    INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+    """,
 )

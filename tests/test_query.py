@@ -2,40 +2,88 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from alerts import QuerySyntaxError, parse
 from storage import Archive
 from tests.conftest import article
 
+X = "{title text}"
+S = "{title_stem text_stem}"
+
 
 @pytest.mark.parametrize(("query", "fts"), [
-    ("pekerja migran", '("pekerja" AND "migran")'),
-    ('"pekerja migran" OR PMI', '("pekerja migran" OR "PMI")'),
-    ('TKI NOT "palang merah"', '("TKI" NOT "palang merah")'),
-    ("(Jepang OR Korea) kaigo", '(("Jepang" OR "Korea") AND "kaigo")'),
-    ("penempat*", '"penempat"*'),
-    ("calo NEAR/5 TKI", 'NEAR("calo" "TKI", 5)'),
-    ("title:deportasi", 'title : "deportasi"'),
-    ("EPS-TOPIK G-to-G", '("EPS TOPIK" AND "G to G")'),
-    ("pekerja and migran", '("pekerja" AND "and" AND "migran")'),
+    ("pekerja migran", f'({X} : "pekerja" AND {X} : "migran")'),
+    ('"pekerja migran" OR PMI', f'({X} : "pekerja migran" OR {X} : "pmi")'),
+    ('TKI NOT "palang merah"', f'({X} : "tki" NOT {X} : "palang merah")'),
+    ('TKI AND NOT "palang merah"', f'({X} : "tki" NOT {X} : "palang merah")'),
+    ("(Jepang OR Korea) kaigo", f'(({X} : "jepang" OR {X} : "korea") AND {X} : "kaigo")'),
+    ("penempat*", f'{X} : "penempat"*'),
+    ("~penempatan", f'{S} : "tempat"'),
+    ('~"diberangkatkan ke Jepang"', f'{S} : "berangkat ke jepang"'),
+    ("calo NEAR/5 TKI", f'{X} : NEAR("calo" "tki", 5)'),
+    ('"pekerja migran" NEAR/3 ~calo', f'{S} : NEAR("kerja migran" "calo", 3)'),
+    ("title:deportasi", '{title} : "deportasi"'),
+    ("title:(deportasi OR ~pulang)", '({title} : "deportasi" OR {title_stem} : "pulang")'),
+    ("title:(calo NEAR/4 TKI)", '{title} : NEAR("calo" "tki", 4)'),
+    ("EPS-TOPIK G-to-G", f'({X} : "eps topik" AND {X} : "g to g")'),
+    ("pekerja and migran", f'({X} : "pekerja" AND {X} : "and" AND {X} : "migran")'),
+    # FTS5 keywords and special characters inside words are plain text.
+    ("NEAR NOTA ORANG", f'({X} : "near" AND {X} : "nota" AND {X} : "orang")'),
+    ('SLOM+3 "AND" col:on', None),
+    ("特定技能", f'{S} : "特 定 技 能"'),
+    ("고용허가제 EPS", f'({S} : "고 용 허 가 제" AND {X} : "eps")'),
 ])
-def test_compiles_to_fts5(query: str, fts: str) -> None:
+def test_compiles_to_fts5(query: str, fts: str | None) -> None:
+    if fts is None:
+        with pytest.raises(QuerySyntaxError, match="unknown field 'col'"):
+            parse(query)
+        return
     assert parse(query).fts == fts
+
+
+@pytest.mark.parametrize("query", [
+    'SLOM+3 "AND" "NOT" "(" x', "a*b", 'kata"', "NEAR/x", "C++", "1:30", "WNI's",
+    "pekerja -migran", "^TKI", "TKI:", "{title}", "a AND b OR c NOT d",
+])
+def test_odd_characters_compile_to_queries_fts5_accepts(query: str) -> None:
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(title, text, title_stem, text_stem)")
+    try:
+        fts = parse(query).fts
+    except QuerySyntaxError:
+        return  # refused with a position is fine; what must not happen is an FTS5 error
+    db.execute("SELECT * FROM t WHERE t MATCH ?", [fts]).fetchall()
 
 
 def test_terms_exclude_negated_ones() -> None:
     assert [t.label for t in parse('TKI OR TKW NOT "palang merah"').terms] == ["TKI", "TKW"]
+    assert [t.label for t in parse("TKI AND NOT (PMI OR TKA) ~tempat").terms] == [
+        "TKI", "~tempat"]
 
 
 @pytest.mark.parametrize(("query", "position", "words"), [
     ("pekerja AND", 11, "ends where"),
     ("(pekerja OR TKI", 0, "never closed"),
-    ("NOT TKI", 0, "needs a word"),
+    ("NOT TKI", 0, "cannot start with NOT"),
+    ("TKI OR NOT PMI", 7, "OR NOT excludes from nothing"),
     ('"pekerja migran', 0, "closing quote"),
+    ('TKI "pekerja', 4, "closing quote"),
     ("judul:TKI", 0, "unknown field"),
-    ("TKI )", 4, "unexpected"),
+    ("TKI )", 4, "closes nothing"),
+    ("TKI ()", 4, "group is empty"),
     ("(a OR b) NEAR/3 c", 0, "NEAR joins"),
+    ("title:a NEAR/3 b", 0, "same field"),
+    ("title:", 0, "must be followed"),
+    ("title:(text:a)", 7, "can never match"),
+    ("~ TKI", 0, "'~' must be followed"),
+    ("~penempat*", 0, "cannot be combined"),
+    ("TKI * PMI", 4, "no letters or digits"),
+    ("   ", 0, "empty"),
+    ("TKI OR", 6, "ends where"),
+    ("(TKI OR (PMI AND) )", 16, "needs a word"),
 ])
 def test_syntax_errors_point_at_the_mistake(query: str, position: int, words: str) -> None:
     with pytest.raises(QuerySyntaxError) as caught:
@@ -54,6 +102,9 @@ def filled(archive: Archive) -> Archive:
         "Kerja sama G to G dengan Jepang diperluas.",
         "Perlindungan pekerja migran jadi prioritas Sécretariat.",
         "Penempatan dan penempatannya diawasi.",
+        "Dua warga dideportasi dan tujuh pekerja ditempatkan ulang oleh agen.",
+        "特定技能の外国人材を受け入れる。고용허가제를 통해 입국한 노동자.",
+        "Warga setempat menolak tempat pembuangan sampah baru.",
     ]
     for number, text in enumerate(texts, start=1):
         archive.add_article(article(number, text))
@@ -75,8 +126,33 @@ def test_hyphenated_terms_match_either_spelling(filled: Archive) -> None:
 
 def test_case_and_accents_do_not_matter(filled: Archive) -> None:
     assert ids(filled, "secretariat") == [5]
-    assert ids(filled, "PEKERJA") == [5]
+    assert ids(filled, "PEKERJA") == [5, 7]
 
 
 def test_prefix_catches_affixed_forms(filled: Archive) -> None:
     assert ids(filled, "penempat*") == [6]
+
+
+def test_word_forms_catch_affixed_forms_of_the_root(filled: Archive) -> None:
+    assert ids(filled, "~penempatan") == [6, 7, 9]
+    assert ids(filled, "penempatan") == [6]
+    assert ids(filled, "~deportasi") == [7]
+    assert ids(filled, "~berangkat EPS-TOPIK") == [2]
+    # "setempat" (local) is not a form of "tempat".
+    assert ids(filled, "~tempat NOT sampah") == [6, 7]
+
+
+def test_non_latin_terms_match_inside_runs(filled: Archive) -> None:
+    assert ids(filled, "特定技能") == [8]
+    assert ids(filled, "外国人材") == [8]
+    assert ids(filled, "고용허가제") == [8]
+    assert ids(filled, "技能実習") == []
+
+
+def test_search_explains_each_hit(filled: Archive) -> None:
+    query = parse('~penempatan OR "pekerja migran"')
+    hits = {hit.id: hit for hit in filled.search(query.fts, terms=query.labelled_patterns)}
+    assert hits[7].terms == ("~penempatan",)
+    assert "**ditempatkan**" in hits[7].snippet
+    assert hits[5].terms == ("pekerja migran",)
+    assert "**pekerja migran**" in hits[5].snippet

@@ -1,0 +1,108 @@
+"""Precision and recall of the default rule pack on the labelled set tests/data/rule_eval.jsonl.
+
+    .venv/bin/python -m bench.eval_rules            # per topic, with word forms (~) as shipped
+    .venv/bin/python -m bench.eval_rules --json [--misses]
+
+"Without stemming" runs the same pack with every ``~`` removed (exact words only), so the two
+columns differ only by the analysis of word forms. "any" scores the alert decision itself: an
+article is relevant if it has any topic, predicted relevant if any rule matches.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from alerts import Rule, default_rule_pack, match_batch
+from storage import Article
+
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "rule_eval.jsonl"
+
+
+def load(path: Path = DATA) -> list[dict[str, Any]]:
+    """The labelled articles."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def pack(stemming: bool = True) -> list[Rule]:
+    """The default pack, or the same pack with word forms (``~``) turned into exact words."""
+    tables = default_rule_pack()
+    if not stemming:
+        tables = [{**table, "query": table["query"].replace("~", "")} for table in tables]
+    return [Rule(**table) for table in tables]
+
+
+def predict(items: list[dict[str, Any]], rules: list[Rule]) -> dict[str, set[str]]:
+    """For each item id, the names of the rules that match it."""
+    articles = [Article(url=f"eval:{n}", canonical_url=f"eval:{n}", source="eval",
+                        title=item["title"], text=item["text"], language=item["language"],
+                        id=n) for n, item in enumerate(items, start=1)]
+    found: dict[str, set[str]] = {item["id"]: set() for item in items}
+    for rule, match in match_batch(articles, rules):
+        found[items[match.article_id - 1]["id"]].add(rule.name)
+    return found
+
+
+def score(items: list[dict[str, Any]], predicted: dict[str, set[str]],
+          topic: str | None) -> dict[str, float]:
+    """Precision and recall for one topic (None: any topic, i.e. whether to alert at all)."""
+    def relevant(item: dict[str, Any]) -> bool:
+        return bool(item["topics"]) if topic is None else topic in item["topics"]
+
+    def fired(item: dict[str, Any]) -> bool:
+        names = predicted[item["id"]]
+        return bool(names) if topic is None else topic in names
+
+    tp = sum(1 for i in items if relevant(i) and fired(i))
+    fp = sum(1 for i in items if fired(i) and not relevant(i))
+    fn = sum(1 for i in items if relevant(i) and not fired(i))
+    traps = sum(1 for i in items if i["trap"] and fired(i))
+    return {"precision": tp / (tp + fp) if tp + fp else 1.0,
+            "recall": tp / (tp + fn) if tp + fn else 1.0,
+            "relevant": tp + fn, "fired": tp + fp, "traps_fired": traps}
+
+
+def report(items: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, float]]]:
+    """Scores per topic and overall, with and without word forms."""
+    topics = sorted({t for item in items for t in item["topics"]})
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for label, stemming in (("stemming", True), ("exact", False)):
+        predicted = predict(items, pack(stemming))
+        out[label] = {topic or "any": score(items, predicted, topic)
+                      for topic in [None, *topics]}
+    return out
+
+
+def misses(items: list[dict[str, Any]]) -> list[str]:
+    """Lines describing every wrong alert decision, for whoever improves the pack."""
+    predicted = predict(items, pack(True))
+    lines = []
+    for item in items:
+        names = predicted[item["id"]]
+        if names != set(item["topics"]):
+            lines.append(f"{item['id']} labels={item['topics']} fired={sorted(names)} "
+                         f"{item['title']}")
+    return lines
+
+
+def main() -> None:
+    items = load()
+    result = report(items)
+    if "--json" in sys.argv:
+        print(json.dumps(result, indent=2))
+        return
+    print(f"{len(items)} articles: {sum(1 for i in items if i['topics'])} on topic, "
+          f"{sum(1 for i in items if i['trap'])} traps")
+    print(f"{'topic':30} {'P stem':>7} {'R stem':>7} {'P exact':>8} {'R exact':>8} {'n':>4}")
+    for topic, stem in result["stemming"].items():
+        exact = result["exact"][topic]
+        print(f"{topic:30} {stem['precision']:7.2f} {stem['recall']:7.2f} "
+              f"{exact['precision']:8.2f} {exact['recall']:8.2f} {stem['relevant']:4}")
+    if "--misses" in sys.argv:
+        print("\n".join(misses(items)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,311 @@
+"""Text analysis shared by the archive's index, the matcher's batch index and explanations.
+
+Every article is indexed twice in one FTS5 table: as written (``title``, ``text``: case and
+accents folded by FTS5's unicode61 tokenizer) and *analysed* (``title_stem``, ``text_stem``):
+each Indonesian word replaced by its root, so ``~penempatan`` finds "ditempatkan" and
+"menempatkan", and each Chinese, Japanese or Korean character made a token of its own, so
+``特定技能`` is found inside "特定技能の外国人" (those scripts do not separate words by spaces).
+The same functions analyse the archive (through the SQL function ``pantau_analyze``), the
+matcher's batch and the query, so the three can never disagree.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+# unicode61 splits on everything that is not a letter or a digit (underscore included).
+_TOKEN = re.compile(r"[^\W_]+")
+# Han, Hiragana, Katakana, Hangul: scripts whose words are not separated by spaces.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+                  r"\u1100-\u11ff\u3130-\u318f\uff66-\uff9f]")
+_LATIN_WORD = re.compile(r"[a-z]+")
+MIN_ROOT = 4
+
+# Roots that look affixed but are not: stripping "ke-", "ber-", "pe-"... from them would merge
+# unrelated words ("kerja" is not ke- + "rja"; "berangkat" is not ber- + "angkat", "lift").
+_ROOTS = frozenset({
+    "kerja", "kena", "kenal", "keluar", "keras", "kereta", "kelas", "kelola", "kemas",
+    "kembali", "kendala", "kepala", "kepung", "beri", "berita", "berat", "bersih", "besar",
+    "beli", "bela", "bekal", "benar", "bentuk", "beban", "bebas", "bagai", "berangkat",
+    "terima", "terang", "terbang", "ternak", "tengah", "tertib", "teman", "tempat",
+    "tenaga", "terus", "tetap", "periksa", "perintah", "perlu", "pergi", "perang", "peran",
+    "perahu", "peluang", "penjara", "pesan", "pesawat", "peta", "pikir", "pidana", "pindah",
+    "dialog", "diam", "didik", "dinas", "diri", "sekolah", "selamat", "setuju", "segera",
+    "sedia", "sehat", "sekretariat", "menang", "mengerti", "mentah", "mesin", "meja",
+    "merdeka", "meter", "migran", "migrasi", "imigrasi",
+})
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """What one query term looks for, already analysed: tokens in order.
+
+    ``analysed`` terms are compared with the analysed tokens of an article (roots, single
+    CJK characters); others with its folded words. ``prefix`` lets the last token be the
+    start of a longer word. ``fields`` limits the term to ``title`` or ``text``.
+    """
+
+    tokens: tuple[str, ...]
+    analysed: bool = False
+    prefix: bool = False
+    fields: tuple[str, ...] = ("title", "text")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, as FTS5's ``unicode61 remove_diacritics 2`` sees it."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # Only Latin-style accents go; Japanese voicing marks and Hangul jamo are recomposed.
+    bare = "".join(c for c in decomposed if not "\u0300" <= c <= "\u036f")
+    return unicodedata.normalize("NFC", bare)
+
+
+@lru_cache(maxsize=200_000)
+def _fold_word(word: str) -> str:
+    return fold(word) if not word.isascii() else word.lower()
+
+
+def words(text: str) -> list[str]:
+    """The folded words of ``text``, as the index sees them."""
+    return [_fold_word(word) for word in _TOKEN.findall(unicodedata.normalize("NFC", text))]
+
+
+@lru_cache(maxsize=200_000)
+def _analyse_word(word: str) -> tuple[str, ...]:
+    """The analysed tokens of one folded word: its root, or its CJK characters."""
+    return tuple(_split_cjk(word)) if has_cjk(word) else (stem(word),)
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` holds Chinese, Japanese or Korean characters."""
+    return _CJK.search(text) is not None
+
+
+def analyse_words(text: str) -> list[str]:
+    """The analysed tokens of ``text``: roots of words, CJK characters one by one."""
+    return [token for word in words(text) for token in _analyse_word(word)]
+
+
+def analyse(text: str | None) -> str:
+    """The analysed form of ``text`` for the index's ``*_stem`` columns (SQL: pantau_analyze)."""
+    return " ".join(analyse_words(text or ""))
+
+
+def _split_cjk(word: str) -> list[str]:
+    """CJK characters one by one; runs of other letters (e.g. "EPS" in "EPS제") stay whole."""
+    parts: list[str] = []
+    pending = ""
+    for char in word:
+        if _CJK.match(char):
+            if pending:
+                parts.append(stem(pending))
+                pending = ""
+            parts.append(char)
+        else:
+            pending += char
+    if pending:
+        parts.append(stem(pending))
+    return parts
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The root of a folded Indonesian word: affixes stripped, nasal changes undone.
+
+    A light rule-based stemmer after Nazief–Adriani: particles (-lah, -kah, -pun), possessives
+    (-ku, -mu, -nya), one derivational suffix (-kan, -an, -i), then up to three prefixes (di-,
+    ke-, me-/pe- with their nasal forms, ber-, ter-). It never leaves fewer than four letters
+    and stops at a known root. Words with digits, and short words, are left as they are.
+    ``se-`` is not stripped: "setempat" (local) is not "tempat".
+    """
+    if len(word) <= MIN_ROOT or not _LATIN_WORD.fullmatch(word) or word in _ROOTS:
+        return word
+    base = _strip_suffix(_strip_suffix(word, ("lah", "kah", "pun")), ("nya", "ku", "mu"))
+    trimmed = _strip_suffix(base, ("kan", "an", "i"))
+    root = _strip_prefixes(trimmed)
+    if root == trimmed != base:
+        # "ditahan" is di- + tahan, not di- + tah + -an: when the suffix leaves no room for a
+        # prefix, keep the suffix and take the prefix (Nazief–Adriani's backtracking).
+        whole = _strip_prefixes(base)
+        if whole != base:
+            return whole
+    return root
+
+
+def _strip_suffix(word: str, suffixes: Sequence[str]) -> str:
+    if word in _ROOTS:
+        return word
+    for suffix in suffixes:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_ROOT:
+            return word[: -len(suffix)]
+    return word
+
+
+def _strip_prefixes(word: str) -> str:
+    for _ in range(3):
+        if word in _ROOTS:
+            return word
+        stripped = _strip_prefix(word)
+        if stripped is None or len(stripped) < MIN_ROOT:
+            return word
+        word = stripped
+    return word
+
+
+_VOWELS = "aeiou"
+
+
+def _strip_prefix(word: str) -> str | None:
+    """One prefix off ``word``, undoing the nasal assimilation of me-/pe-; None if none."""
+    for plain in ("di", "ke"):
+        if word.startswith(plain):
+            return word[2:]
+    if word.startswith(("mempe", "memper")):
+        return word[3:]
+    if word.startswith("per") and word[3:4] not in _VOWELS:
+        return word[3:]
+    if word.startswith(("me", "pe")):
+        return _strip_nasal(word[2:])
+    for prefix in ("ber", "ter"):
+        if word.startswith(prefix):
+            return word[3:]
+    if word.startswith("be") and word[2:4] == "ke":  # bekerja = be- + kerja
+        return word[2:]
+    return None
+
+
+def _strip_nasal(rest: str) -> str:
+    """Undo meN-/peN-: menempatkan -> tempatkan, memakai -> pakai, menyewa -> sewa."""
+    if rest.startswith("ng"):
+        return rest[2:]
+    if rest.startswith("ny") and rest[2:3] in _VOWELS:
+        return "s" + rest[2:]
+    if rest.startswith("m"):
+        after = rest[1:]
+        return "p" + after if after[:1] in _VOWELS else after
+    if rest.startswith("n"):
+        after = rest[1:]
+        return "t" + after if after[:1] in _VOWELS else after
+    return rest
+
+
+# -- explanations ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    word: str
+    analysed: tuple[str, ...]
+
+
+class Analysed:
+    """An article's title and text, tokenised once, to find where query terms hit."""
+
+    def __init__(self, title: str | None, text: str) -> None:
+        self.fields = {"title": title or "", "text": text}
+        self.spans = {name: _spans(value) for name, value in self.fields.items()}
+        self._sequences: dict[tuple[str, bool], _Sequence] = {}
+        self._hits: dict[Pattern, dict[str, list[tuple[int, int]]]] = {}
+
+    def hits(self, pattern: Pattern) -> dict[str, list[tuple[int, int]]]:
+        """Where ``pattern`` occurs: per field, (first, last) token indexes of each hit."""
+        known = self._hits.get(pattern)
+        if known is not None:
+            return known
+        found: dict[str, list[tuple[int, int]]] = {}
+        for name in pattern.fields:
+            places = self._sequence(name, pattern.analysed).find(pattern.tokens,
+                                                                 pattern.prefix)
+            if places:
+                found[name] = places
+        self._hits[pattern] = found
+        return found
+
+    def _sequence(self, name: str, analysed: bool) -> _Sequence:
+        key = (name, analysed)
+        if key not in self._sequences:
+            self._sequences[key] = _Sequence(self.spans[name], analysed)
+        return self._sequences[key]
+
+    def matches(self, pattern: Pattern) -> bool:
+        """Whether ``pattern`` occurs anywhere in its fields."""
+        return bool(self.hits(pattern))
+
+    def snippet(self, patterns: Sequence[Pattern], width: int = 32,
+                marks: tuple[str, str] = ("**", "**")) -> str:
+        """A window of the text around the first hit, every hit in ``marks``."""
+        found = [self.hits(p) for p in patterns]
+        for name in ("text", "title"):
+            places = sorted(place for hits in found for place in hits.get(name, []))
+            if places:
+                return self._window(name, places, width, marks)
+        return self._window("text", [], width, marks)
+
+    def _window(self, name: str, places: list[tuple[int, int]], width: int,
+                marks: tuple[str, str]) -> str:
+        spans, text = self.spans[name], self.fields[name]
+        if not spans:
+            return text[:200]
+        first = max(0, places[0][0] - width // 4) if places else 0
+        last = min(len(spans), first + width) - 1
+        ends = dict(places)  # a phrase is marked as one piece
+        out, cursor, closing = [], spans[first].start, -1
+        for index in range(first, last + 1):
+            span = spans[index]
+            out.append(text[cursor:span.start])
+            if index in ends and closing < index:
+                out.append(marks[0])
+                closing = min(ends[index], last)
+            out.append(text[span.start:span.end])
+            if index == closing:
+                out.append(marks[1])
+            cursor = span.end
+        if last == len(spans) - 1:
+            out.append(text[cursor:])
+        body = re.sub(r"\s+", " ", "".join(out)).strip()
+        return ("… " if first else "") + body + (" …" if last < len(spans) - 1 else "")
+
+
+def _spans(text: str) -> list[_Span]:
+    spans = []
+    for found in _TOKEN.finditer(text):
+        word = _fold_word(found.group())
+        spans.append(_Span(found.start(), found.end(), word, _analyse_word(word)))
+    return spans
+
+
+class _Sequence:
+    """A field's tokens (folded words or analysed tokens) with an index of where each is."""
+
+    def __init__(self, spans: list[_Span], analysed: bool) -> None:
+        # (token, span index): several analysed tokens (CJK characters) may share a span.
+        self.items = ([(token, index) for index, span in enumerate(spans)
+                       for token in span.analysed] if analysed
+                      else [(span.word, index) for index, span in enumerate(spans)])
+        self.positions: dict[str, list[int]] = {}
+        for position, (token, _) in enumerate(self.items):
+            self.positions.setdefault(token, []).append(position)
+
+    def find(self, tokens: tuple[str, ...], prefix: bool) -> list[tuple[int, int]]:
+        """(first, last) span indexes of each place ``tokens`` occur in order."""
+        last = len(tokens) - 1
+        if last == 0 and prefix:
+            starts = sorted(p for token, places in self.positions.items()
+                            if token.startswith(tokens[0]) for p in places)
+        else:
+            starts = self.positions.get(tokens[0], [])
+        places = []
+        for start in starts:
+            end = start + last
+            if end >= len(self.items):
+                break
+            if all(self.items[start + k][0] == tokens[k] for k in range(1, last)) and (
+                    last == 0 or (self.items[end][0].startswith(tokens[last]) if prefix
+                                  else self.items[end][0] == tokens[last])):
+                places.append((self.items[start][1], self.items[end][1]))
+        return places
