@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -49,21 +50,22 @@ def crawl_settings(overrides: dict[str, Any] | None = None) -> Settings:
 
 
 async def crawl(sources: Iterable[Source], settings: Settings,
-                progress: ProgressCallback | None = None) -> list[CrawlResult]:
+                progress: ProgressCallback | None = None,
+                runner: AsyncCrawlerRunner | None = None) -> list[CrawlResult]:
     """Crawl ``sources`` side by side on the running reactor; returns when all are done.
 
     ``progress(source, event)`` is called with ``"page"`` for each response and ``"article"``
-    for each new article.
+    for each new article. A long-running caller passes its own ``runner`` (built with the same
+    settings), so that ``runner.stop()`` can end the crawls it started.
     """
-    runner = AsyncCrawlerRunner(settings)
+    runner = runner or AsyncCrawlerRunner(settings)
     crawlers: list[Crawler] = []
     for source in sources:
         crawler = runner.create_crawler(SourceSpider.for_source(source))
         if progress is not None:
             _report_progress(crawler, source.name, progress)
         crawlers.append(crawler)
-        runner.crawl(crawler)
-    await runner.join()
+    await asyncio.gather(*(runner.crawl(crawler) for crawler in crawlers))
     return [CrawlResult(crawler.spider.name if crawler.spider else "?", crawler.stats.get_stats())
             for crawler in crawlers]
 
@@ -79,11 +81,13 @@ def _report_progress(crawler: Crawler, name: str, progress: ProgressCallback) ->
     crawler.signals.connect(on_item, signal=signals.item_scraped, weak=False)
 
 
-def run_on_reactor(main: Callable[[], Awaitable[T]]) -> T:
+def run_on_reactor(main: Callable[[], Awaitable[T]], *, handle_signals: bool = True) -> T:
     """Run ``main()`` on Twisted's asyncio reactor and return its result.
 
     Scrapy needs the reactor; everything else of Pantau (httpx, the scheduler) is plain
-    asyncio, which this reactor drives. A process can run the reactor only once.
+    asyncio, which this reactor drives. A process can run the reactor only once. With
+    ``handle_signals=False`` Twisted leaves SIGINT and SIGTERM to ``main`` (the daemon stops
+    gracefully itself).
     """
     install_reactor(ASYNCIO_REACTOR)
     from twisted.internet import reactor as installed  # importing it after install_reactor
@@ -101,7 +105,7 @@ def run_on_reactor(main: Callable[[], Awaitable[T]]) -> T:
             reactor.callLater(0, reactor.stop)
 
     reactor.callWhenRunning(lambda: deferred_from_coro(wrapper()))
-    reactor.run(installSignalHandlers=True)
+    reactor.run(installSignalHandlers=handle_signals)
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]  # type: ignore[no-any-return]

@@ -45,6 +45,10 @@ class Source:
         "help": "allow private, loopback and link-local addresses (tests and demos only)"})
     interval: str = field(default="30m", metadata={
         "help": "how often the daemon (`pantau run`) crawls it: 15m, 2h, 1d"})
+    cron: str = field(default="", metadata={
+        "help": "crawl on a crontab schedule instead, e.g. \"*/20 6-22 * * *\""})
+    jitter: str = field(default="", metadata={
+        "help": "random delay added to each scheduled crawl (default: a tenth of interval)"})
     update_interval: str = field(default="1d", metadata={
         "help": "how often the site usually publishes; silence far beyond it is flagged"})
     verified: bool = field(default=False, metadata={
@@ -61,6 +65,11 @@ class Source:
                 raise ValueError(f"{url!r} is not an http(s) URL")
         for name in ("interval", "update_interval"):
             parse_duration(getattr(self, name), name)
+        if self.jitter:
+            parse_duration(self.jitter, "jitter")
+        if self.cron and len(self.cron.split()) != 5:
+            raise ValueError(f"cron {self.cron!r} needs five fields: minute hour day month "
+                             "weekday")
         try:
             re.compile(self.article_pattern)
         except re.error as error:

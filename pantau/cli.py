@@ -35,6 +35,7 @@ from crawler.extract import NO_ARTICLE_JSON, extract_article
 from pantau import __version__
 from pantau.config import DEFAULT_PATH, Config, load
 from pantau.exceptions import PantauError
+from pantau.logs import JsonFormatter
 from pantau.pipeline import run_once, user_agent
 from pantau.progress import CrawlProgress
 from pantau.rulework import backtest, match_lines, query_mistakes, read_articles, rule_dict
@@ -47,6 +48,7 @@ from pantau.views import (
     hits_table,
     print_backtest,
     print_run_summary,
+    print_status,
     rules_table,
     sources_table,
     status_dict,
@@ -73,17 +75,23 @@ def friendly_errors(function: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def setup_logging(verbose: int) -> None:
+def setup_logging(verbose: int, log_format: str = "plain") -> None:
     """Log to stderr: warnings by default, -v for progress, -vv for Scrapy's detail."""
     level = logging.WARNING if not verbose else logging.INFO if verbose == 1 else logging.DEBUG
-    handler = RichHandler(console=err_console, show_path=False, rich_tracebacks=False)
+    handler: logging.Handler
+    if log_format == "json":
+        handler = logging.StreamHandler()
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler = RichHandler(console=err_console, show_path=False, rich_tracebacks=False)
     logging.basicConfig(level=level, format="%(name)s: %(message)s", handlers=[handler],
                         force=True)
     # httpx logs every request URL at INFO, and webhook URLs are secrets.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     if verbose < 2:
-        logging.getLogger("scrapy").setLevel(max(level, logging.WARNING))
+        for noisy in ("scrapy", "apscheduler"):
+            logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
 
 
 @click.group()
@@ -92,10 +100,12 @@ def setup_logging(verbose: int) -> None:
               default=DEFAULT_PATH, envvar="PANTAU_CONFIG", show_default=True,
               help="The config file (also $PANTAU_CONFIG).")
 @click.option("-v", "--verbose", count=True, help="More log output; -vv for Scrapy's too.")
+@click.option("--log-format", type=click.Choice(["plain", "json"]), default="plain",
+              envvar="PANTAU_LOG_FORMAT", help="Log lines for people, or JSON for machines.")
 @click.pass_context
-def cli(ctx: click.Context, config_path: Path, verbose: int) -> None:
+def cli(ctx: click.Context, config_path: Path, verbose: int, log_format: str) -> None:
     """Pantau: watch news sites for labour-migration stories, archive them, alert your chat."""
-    setup_logging(verbose)
+    setup_logging(verbose, log_format)
     ctx.obj = config_path
 
 
@@ -527,6 +537,51 @@ def rules_match(ctx: click.Context, file: TextIO) -> None:
     for chunk in read_articles(file, getattr(file, "name", "-")):
         for line in match_lines(chunk, found):
             click.echo(json.dumps(line, ensure_ascii=False))
+
+
+@cli.command()
+@click.pass_context
+@friendly_errors
+def run(ctx: click.Context) -> None:
+    """Run the daemon: crawl each source on its schedule, match, deliver, send digests.
+
+    SIGTERM or Ctrl-C stops it gracefully (a second one at once); SIGHUP reloads the config,
+    keeping the running one if the new one has a mistake. Log with -v (and --log-format json).
+    """
+    from pantau.daemon import Daemon
+
+    daemon = Daemon(ctx.obj)
+    run_on_reactor(daemon.run, handle_signals=False)
+
+
+@cli.command()
+@click.option("--db", type=click.Path(path_type=Path), help="The archive (default: config's).")
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@click.pass_context
+@friendly_errors
+def status(ctx: click.Context, db: Path | None, as_json: bool) -> None:
+    """Whether the daemon is up, what it runs next, each source's last crawl, the outbox."""
+    from pantau.status import daemon_report
+
+    config = _config(ctx) if db is None else None
+    with Archive.open(db or config.archive_path) as archive:  # type: ignore[union-attr]
+        report = daemon_report(archive)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print_status(console, report)
+
+
+@cli.command()
+@click.argument("destination", type=click.Path(path_type=Path))
+@click.option("--db", type=click.Path(path_type=Path), help="The archive (default: config's).")
+@click.pass_context
+@friendly_errors
+def backup(ctx: click.Context, destination: Path, db: Path | None) -> None:
+    """Copy the archive to DESTINATION with SQLite's online backup (safe while it runs)."""
+    with Archive.open(db or _config(ctx).archive_path) as archive:
+        pages = archive.backup(destination)
+    console.print(f"Backed up {archive.path} to {destination} ({pages} pages).")
 
 
 def main() -> None:

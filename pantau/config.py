@@ -50,6 +50,12 @@ class Settings:
         "help": "seconds between requests to one host, at least (robots.txt may ask more)"})
     concurrent_per_host: int = field(default=4, metadata={
         "help": "requests in flight to one host at most"})
+    max_concurrent_crawls: int = field(default=4, metadata={
+        "help": "sources the daemon crawls at the same time, at most"})
+    delivery_interval: str = field(default="30s", metadata={
+        "help": "how often the daemon looks for alerts due (also right after each crawl)"})
+    metrics_port: int = field(default=0, metadata={
+        "help": "serve Prometheus metrics on 127.0.0.1:PORT (0: off)"})
 
     def __post_init__(self) -> None:
         try:

@@ -215,3 +215,32 @@ def _print_tail(console: Console, data: dict[str, Any]) -> None:
     if data["errors"]:
         console.print(f"[yellow]{data['errors']} crawl errors[/] (run with -v for details).")
     console.print(f"Archive: {data['archive']}")
+
+
+def print_status(console: Console, report: dict[str, Any]) -> None:
+    """Print ``pantau status``."""
+    daemon = report["daemon"]
+    if report["up"]:
+        console.print(f"[green]daemon up[/]: pid {daemon['pid']} on {daemon['host']}, since "
+                      f"{_when(daemon['started_at'])}; last heartbeat "
+                      f"{_when(daemon['heartbeat_at'])}")
+        if daemon["running"]:
+            console.print("crawling now: " + ", ".join(daemon["running"]))
+    elif daemon:
+        console.print(f"[red]daemon down[/] (last seen {_when(daemon['heartbeat_at'])}, "
+                      f"{daemon['state']})")
+    else:
+        console.print("[yellow]no daemon has run on this archive[/] (start it: pantau run)")
+    table = Table("source", "next crawl", "last crawl", "status", "new", "errors",
+                  title="Sources")
+    names = sorted({*report["last_crawls"], *(k[6:] for k in report["next_runs"]
+                                               if k.startswith("crawl:"))})
+    for name in names:
+        last = report["last_crawls"].get(name, {})
+        table.add_row(name, _when(report["next_runs"].get(f"crawl:{name}")),
+                      _when(last.get("started_at")), last.get("status", ""),
+                      str(last.get("new_articles", "")), str(last.get("errors", "")))
+    console.print(table)
+    alerts = report["alerts"]
+    console.print(f"Alerts: {alerts['pending']} pending, {alerts['failed']} failed, "
+                  f"{alerts['sent']} sent.")

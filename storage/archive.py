@@ -13,7 +13,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import fields
+from dataclasses import asdict, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
@@ -29,6 +29,7 @@ from storage.models import (
     AttemptResult,
     CrawlCounts,
     CrawlRun,
+    DaemonStatus,
     DestinationState,
     NewMatch,
     PageRecord,
@@ -368,6 +369,14 @@ class Archive:
                        f" status = 'sending' AND id IN ({','.join('?' * len(ids))})",
                        [next_attempt_at, *ids])
 
+    def reclaim_all(self, now: str) -> int:
+        """Make every claimed alert due at once: for the outbox's single owner (the daemon) at
+        its start, when any claim left is a dead sender's. Returns how many were reclaimed."""
+        with self.write() as db:
+            cursor = db.execute("UPDATE alerts SET status = 'pending', next_attempt_at = ?"
+                                " WHERE status = 'sending'", [now])
+        return cursor.rowcount
+
     def pending_destinations(self, now: str) -> list[str]:
         """Names of destinations with alerts due at ``now`` (broken ones too)."""
         rows = self.db.conn.execute(
@@ -520,6 +529,45 @@ class Archive:
         """How many alerts are in each status."""
         rows = self.db.query("SELECT status, count(*) AS n FROM alerts GROUP BY status")
         return {row["status"]: row["n"] for row in rows}
+
+    def backup(self, destination: str | Path) -> int:
+        """Copy the archive to ``destination`` with SQLite's online backup; returns pages.
+
+        Safe while other processes read and write: the copy is a consistent snapshot.
+        """
+        target = sqlite3.connect(destination)
+        try:
+            self.db.conn.backup(target)
+            return int(target.execute("PRAGMA page_count").fetchone()[0])
+        finally:
+            target.close()
+
+    # -- the daemon -------------------------------------------------------------------------
+
+    def record_heartbeat(self, status: DaemonStatus) -> None:
+        """Write the daemon's heartbeat (one row, replaced each time)."""
+        values = {**asdict(status), "next_runs": json.dumps(status.next_runs),
+                  "running": json.dumps(status.running)}
+        columns = ", ".join(values)
+        marks = ", ".join(f":{name}" for name in values)
+        with self.write() as db:
+            db.execute(f"INSERT OR REPLACE INTO daemon (id, {columns}) VALUES (1, {marks})",
+                       values)
+
+    def daemon_status(self) -> DaemonStatus | None:
+        """The daemon's last heartbeat, if a daemon ever ran on this archive."""
+        rows = list(self.db.query("SELECT * FROM daemon WHERE id = 1"))
+        if not rows:
+            return None
+        row = {key: value for key, value in rows[0].items() if key != "id"}
+        return DaemonStatus(**{**row, "next_runs": json.loads(row["next_runs"]),
+                               "running": json.loads(row["running"])})
+
+    def last_crawl_starts(self) -> dict[str, str]:
+        """When each source's latest crawl began."""
+        rows = self.db.query("SELECT source, max(started_at) AS at FROM crawl_runs"
+                             " GROUP BY source")
+        return {row["source"]: row["at"] for row in rows}
 
     # -- search -------------------------------------------------------------------------------
 

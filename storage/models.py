@@ -175,3 +175,17 @@ class SourceHealth:
     last_error: str | None
     last_article_at: str | None
     articles_7d: int
+
+
+@dataclass(frozen=True)
+class DaemonStatus:
+    """The daemon's last heartbeat: who it is, what it runs now, what it runs next."""
+
+    pid: int
+    host: str
+    config: str
+    started_at: str
+    heartbeat_at: str
+    state: str
+    next_runs: dict[str, str]
+    running: list[str]

@@ -189,4 +189,18 @@ MIGRATIONS: tuple[str, ...] = (
     END;
     INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
     """,
+    # 6: the daemon's heartbeat and plan, for `pantau status` in another process.
+    """
+    CREATE TABLE daemon (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        pid INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        config TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        heartbeat_at TEXT NOT NULL,
+        state TEXT NOT NULL,
+        next_runs TEXT NOT NULL DEFAULT '{}',
+        running TEXT NOT NULL DEFAULT '[]'
+    );
+    """,
 )

@@ -124,6 +124,10 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the crawler gave up waiting (timeouts are part of the tests)
 
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.do_GET()
+
         def log_message(self, format: str, *args: Any) -> None:
             """Quiet: tests read Site.hits instead."""
 
