@@ -65,7 +65,7 @@ class Daemon:
         self.hurry = asyncio.Event()  # a second stop signal: do not wait for crawls to close
         self.runner: AsyncCrawlerRunner | None = None
         self.archive: Archive | None = None
-        self.tasks: set[asyncio.Task[Any]] = set()
+        self.tasks: set[asyncio.Future[Any]] = set()
         self.delivering = asyncio.Lock()
         self.pacers: dict[str, Pacer] = {}  # kept across passes, so pacing holds between them
 
