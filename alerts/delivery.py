@@ -121,6 +121,8 @@ async def deliver_due(archive: Archive, destinations: Mapping[str, Destination],
     claimed by a sender that died is due again as soon as no sender is running (see
     :meth:`storage.Archive.sending`), else when its ``lease`` ends.
     """
+    if lease <= timedelta():
+        raise ValueError(f"lease must be positive, not {lease}")
     clock = Clock(now)
     report = DeliveryReport()
     pacers = {} if pacers is None else pacers
