@@ -71,6 +71,18 @@ class Clock:
         return self.now(ahead).isoformat(timespec="seconds")
 
 
+@dataclass(frozen=True)
+class Lease:
+    """How long a sender may hold its claims, on the pass's clock."""
+
+    clock: Clock
+    length: timedelta = LEASE
+
+    def until(self) -> str:
+        """When a claim made now runs out."""
+        return self.clock.iso(self.length)
+
+
 class Pacer:
     """Spaces one destination's messages: at most one per ``interval``, longer when the
     service says so (Retry-After, Discord's rate-limit headers)."""
@@ -101,21 +113,29 @@ class Pacer:
 
 async def deliver_due(archive: Archive, destinations: Mapping[str, Destination], *,
                       timezone: str = "Asia/Jakarta", client: httpx.AsyncClient | None = None,
-                      now: datetime | None = None,
-                      pacers: dict[str, Pacer] | None = None) -> DeliveryReport:
+                      now: datetime | None = None, pacers: dict[str, Pacer] | None = None,
+                      lease: timedelta = LEASE) -> DeliveryReport:
     """Send every alert that is due to a destination without a digest, each at its pace.
 
-    A daemon passes the same ``pacers`` to every call, so pacing holds across passes.
+    A daemon passes the same ``pacers`` to every call, so pacing holds across passes. An alert
+    claimed by a sender that died is due again as soon as no sender is running (see
+    :meth:`storage.Archive.sending`), else when its ``lease`` ends.
     """
+    if lease <= timedelta():
+        raise ValueError(f"lease must be positive, not {lease}")
     clock = Clock(now)
     report = DeliveryReport()
-    _dead_letter_unknown(archive, destinations, clock, report)
     pacers = {} if pacers is None else pacers
     instant = [d for d in destinations.values() if d.schedule is None]
-    async with http_client(client) as http:
-        await asyncio.gather(*(
-            _Sender(archive, d, http, timezone, pacers.setdefault(d.name, Pacer(d.interval)),
-                    report, clock).drain() for d in instant))
+    with archive.sending(clock.iso()) as reclaimed:
+        if reclaimed:
+            logger.warning("%d alerts were claimed by a sender that stopped before it reported;"
+                           " sending them now (a chat may see one of them twice)", reclaimed)
+        _dead_letter_unknown(archive, destinations, clock, report)
+        async with http_client(client) as http:
+            await asyncio.gather(*(
+                _Sender(archive, d, http, timezone, pacers.setdefault(d.name, Pacer(d.interval)),
+                        report, Lease(clock, lease)).drain() for d in instant))
     return report
 
 
@@ -144,20 +164,21 @@ class _Sender:
     """Drains one destination's due alerts, in order, at its pace."""
 
     def __init__(self, archive: Archive, destination: Destination, http: httpx.AsyncClient,
-                 timezone: str, pacer: Pacer, report: DeliveryReport, clock: Clock) -> None:
+                 timezone: str, pacer: Pacer, report: DeliveryReport, lease: Lease) -> None:
         self.archive = archive
         self.destination = destination
         self.http = http
         self.timezone = timezone
         self.pacer = pacer
         self.report = report
-        self.clock = clock
+        self.clock = lease.clock
+        self.lease = lease
         # Claim no more than can be sent well within the lease, so no claim outlives it.
-        self.batch = max(1, min(100, int(LEASE.total_seconds() / 2 / pacer.interval)))
+        self.batch = max(1, min(100, int(lease.length.total_seconds() / 2 / pacer.interval)))
 
     async def drain(self) -> None:
         name = self.destination.name
-        while batch := self.archive.claim_due_alerts(self.clock.iso(), self.clock.iso(LEASE),
+        while batch := self.archive.claim_due_alerts(self.clock.iso(), self.lease.until(),
                                                      self.batch, destinations=[name]):
             if not await self._send_batch(batch):
                 return

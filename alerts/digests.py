@@ -44,11 +44,13 @@ async def deliver_digests(archive: Archive, destinations: Mapping[str, Destinati
     """
     clock = Clock(now)
     report = DeliveryReport()
-    async with http_client(client) as http:
-        for destination in destinations.values():
-            if destination.schedule is not None:
-                await _digest(archive, destination, http, timezone, queries or {}, clock,
-                              report, force)
+    # Under the sender lock like every pass that claims, so no one takes back our claims.
+    with archive.sending(clock.iso()):
+        async with http_client(client) as http:
+            for destination in destinations.values():
+                if destination.schedule is not None:
+                    await _digest(archive, destination, http, timezone, queries or {}, clock,
+                                  report, force)
     return report
 
 

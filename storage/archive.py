@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Self
+from typing import IO, Any, Self
 
 import sqlite_utils
 
@@ -38,6 +40,11 @@ from storage.models import (
 )
 from storage.neardup import MIN_PROBE_HITS, is_copy, probes
 from storage.schema import MIGRATIONS
+
+if sys.platform != "win32":
+    import fcntl
+
+logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
 _WHITESPACE = re.compile(r"\s+")
@@ -361,6 +368,33 @@ class Archive:
         claimed = self.alerts(ids=[row[0] for row in rows], limit=len(rows)) if rows else []
         return sorted(claimed, key=lambda alert: alert.id)
 
+    @contextmanager
+    def sending(self, now: str) -> Iterator[int]:
+        """Hold the archive's sender lock while delivering; yields how many abandoned claims
+        were made due again at ``now``.
+
+        Every sender holds a shared lock on ``<archive>-senders`` (beside ``-wal``) while it
+        holds claims. The kernel drops a process's locks when it dies, however it dies; so a
+        sender that can take the lock exclusively knows no other sender is alive, and any alert
+        still marked ``sending`` was claimed by one that died before reporting. Those are due at
+        once instead of when their lease ends. Where the lock cannot be had (no ``fcntl``, a
+        file that cannot be created) only leases apply.
+        """
+        with _lock_file(self.path.with_name(self.path.name + "-senders")) as handle:
+            reclaimed = 0
+            if handle is not None:
+                if _lock_alone(handle):
+                    reclaimed = self._reclaim_abandoned(now)
+                fcntl.flock(handle, fcntl.LOCK_SH)  # from exclusive, or wait out one who is
+            yield reclaimed
+
+    def _reclaim_abandoned(self, now: str) -> int:
+        """Make every claimed alert due at ``now``: call only when no sender is alive."""
+        with self.write() as db:
+            cursor = db.execute("UPDATE alerts SET status = 'pending', next_attempt_at = ?"
+                                " WHERE status = 'sending'", [now])
+        return int(cursor.rowcount)
+
     def release_alerts(self, alert_ids: Iterable[int], next_attempt_at: str) -> None:
         """Give back claimed alerts unsent and untried (the sender was told to slow down)."""
         ids = list(alert_ids)
@@ -621,6 +655,32 @@ class Archive:
         tables = ("sources", "crawl_runs", "pages", "articles", "matches", "alerts", "attempts",
                   "destinations")
         return {table: self.db[table].count for table in tables}
+
+
+@contextmanager
+def _lock_file(path: Path) -> Iterator[IO[bytes] | None]:
+    """The open lock file at ``path`` (closed, and so unlocked, afterwards), or None."""
+    if sys.platform == "win32":
+        yield None
+        return
+    try:
+        handle = path.open("a+b")
+    except OSError as error:
+        logger.warning("cannot open the sender lock %s (%s): a dead sender's alerts wait for"
+                       " their lease to end", path, error)
+        yield None
+        return
+    with handle:
+        yield handle
+
+
+def _lock_alone(handle: IO[bytes]) -> bool:
+    """Take ``handle``'s lock exclusively if nobody holds it; whether that worked."""
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 def _statements(script: str) -> list[str]:

@@ -15,6 +15,7 @@ import json
 import threading
 import time
 from collections import deque
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
@@ -165,6 +166,8 @@ class Teams(Service):
         if body.get("type") != "message" or not attachments or attachments[0].get(
                 "contentType") != "application/vnd.microsoft.card.adaptive":
             return _json(400, {"error": {"code": "InvalidRequestContent"}}), False
+        if len(json.dumps(body, ensure_ascii=False).encode()) > 28_000:
+            return _json(413, {"error": {"code": "MessageSizeTooBig"}}), False
         return Answer(202, ""), True
 
 
@@ -192,7 +195,8 @@ class GoogleChat(Service):
         (message_id,) = query.get("messageId", [""])
         if message_id in self.ids:
             return _json(409, {"error": {"code": 409, "status": "ALREADY_EXISTS"}}), False
-        if not (body.get("text") or body.get("cardsV2")):
+        too_big = len(json.dumps(body, ensure_ascii=False).encode()) > 32_000
+        if too_big or not (body.get("text") or body.get("cardsV2")):
             return _json(400, {"error": {"code": 400, "status": "INVALID_ARGUMENT"}}), False
         self.ids.add(message_id)
         return _json(200, {"name": f"spaces/SPACE/messages/{message_id}"}), True
@@ -230,13 +234,28 @@ class SignedWebhook(Service):
         return Answer(204, ""), True
 
 
-class Receiver:
-    """A loopback HTTP server that answers as ``service`` does."""
+@dataclass
+class Delivery:
+    """A message the receiver took: when (``time.time()``) it had read it, its headers and
+    body, and when its answer had gone out (None until then, or if the client had gone)."""
 
-    def __init__(self, service: Service, *, rate: float = 0.0, burst: int = 1) -> None:
+    received_at: float
+    headers: dict[str, str]
+    body: dict[str, Any]
+    answered_at: float | None = None
+
+
+class Receiver:
+    """A loopback HTTP server that answers as ``service`` does, ``latency`` seconds after it
+    took a message (as a real service posts it before its answer reaches the sender)."""
+
+    def __init__(self, service: Service, *, rate: float = 0.0, burst: int = 1,
+                 latency: float = 0.0) -> None:
         self.service = service
+        self.latency = latency
         self.messages: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
+        self.deliveries: list[Delivery] = []
         self.requests: list[tuple[str, int]] = []  # (path, status answered)
         self.scripted: deque[Answer] = deque()
         self.rate, self.burst = rate, burst  # requests per second allowed; 0: no limit
@@ -269,26 +288,33 @@ class Receiver:
         return [status for _, status in self.requests]
 
     def answer(self, target: str, headers: dict[str, str], raw: bytes) -> Answer:
+        return self.receive(target, headers, raw)[0]
+
+    def receive(self, target: str, headers: dict[str, str],
+                raw: bytes) -> tuple[Answer, Delivery | None]:
+        """The answer to a request, and the record of the message if it was taken."""
         parts = urlsplit(target)
         with self._lock:
             if self.scripted:
-                return self.scripted.popleft()
+                return self.scripted.popleft(), None
             wait = self._take_token()
             if wait:
-                return self.service.rate_limited(wait)
+                return self.service.rate_limited(wait), None
             if parts.path != self.service.path:
-                return self.service.unknown()
+                return self.service.unknown(), None
             if isinstance(self.service, SignedWebhook) and not self.service.verify(headers, raw):
-                return Answer(401, "bad signature")
+                return Answer(401, "bad signature"), None
             try:
                 body = json.loads(raw)
             except ValueError:
-                return Answer(400, "invalid_payload")
+                return Answer(400, "invalid_payload"), None
             answer, taken = self.service.accept(parts.path, parse_qs(parts.query), headers, body)
-            if taken:
-                self.messages.append(body)
-                self.headers.append(headers)
-            return answer
+            if not taken:
+                return answer, None
+            self.messages.append(body)
+            self.headers.append(headers)
+            self.deliveries.append(Delivery(time.time(), headers, body))
+            return answer, self.deliveries[-1]
 
     def _take_token(self) -> float:
         """0 if the request is within the rate; else the seconds until it would be."""
@@ -308,7 +334,15 @@ def _handler_for(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             headers = {k.lower(): v for k, v in self.headers.items()}
-            self._send(receiver.answer(self.path, headers, self.rfile.read(length)))
+            answer, delivery = receiver.receive(self.path, headers, self.rfile.read(length))
+            if receiver.latency:
+                time.sleep(receiver.latency)
+            try:
+                self._send(answer)
+            except (BrokenPipeError, ConnectionResetError):
+                return  # the sender died waiting; the message is taken all the same
+            if delivery is not None:
+                delivery.answered_at = time.time()
 
         def _send(self, answer: Answer) -> None:
             payload = answer.body.encode()

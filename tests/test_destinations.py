@@ -96,6 +96,27 @@ def test_no_kind_lets_a_headline_ping_or_format(archive: Archive, kind: str,
         assert service.messages[0]["allowed_mentions"] == {"parse": []}
 
 
+def test_a_200_kb_story_reaches_every_kind_within_its_limits(archive: Archive, kind: str,
+                                                             service: Receiver) -> None:
+    huge = "Pekerja migran <b>&amp; *dipulangkan* 👨‍👩‍👧 " * 5000  # about 200 KB
+    queue(archive, 1, title=huge, snippet=huge + " **PMI** " + huge)
+    report = deliver(archive, destination(kind, service))
+    assert report.sent == 1, service.requests  # each receiver checks its platform's limits
+    assert "https://news.example/berita/1" in visible(kind, service.messages[0])
+
+
+def test_emoji_rtl_and_control_characters_arrive_clean(archive: Archive, kind: str,
+                                                       service: Receiver) -> None:
+    title = "PMI 👨‍👩‍👧 🇮🇩 مرحبا بالعمال \u202egpj.exe\x00\x07 kafe\u0301 \u200fעברית"
+    queue(archive, 1, title=title, snippet="**PMI** تم ترحيل 🇲🇾\x1b[31m merah")
+    assert deliver(archive, destination(kind, service)).sent == 1, service.requests
+    shown = visible(kind, service.messages[0])
+    for kept in ("👨‍👩‍👧", "🇮🇩", "مرحبا بالعمال", "kafe\u0301", "עברית", "تم ترحيل", "🇲🇾"):
+        assert kept in shown, kept
+    for dropped in ("\u202e", "\x00", "\x07", "\x1b"):
+        assert dropped not in shown, repr(dropped)
+
+
 def test_discord_rate_limit_body_is_honoured(archive: Archive) -> None:
     with Receiver(Discord()) as service:
         service.script(Discord().rate_limited(90.5))

@@ -1,11 +1,14 @@
-"""The outbox end to end: an outage, a paced backlog, racing senders, broken destinations."""
+"""The outbox end to end: an outage, a paced backlog, racing senders, broken destinations,
+senders that died holding claims."""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
 import threading
+import time
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from alerts import Destination, deliver_due
@@ -120,3 +123,72 @@ def test_an_archive_of_the_first_version_upgrades(tmp_path: Path) -> None:
         assert (alert.alert_key, alert.rules, alert.digest_key, alert.held) == (
             "k", ("r",), None, False)
         assert [s.name for s in archive.destination_states()] == ["chat"]
+
+
+def test_a_429_with_a_short_retry_after_holds_the_destination_that_long(
+        archive: Archive) -> None:
+    with Receiver(Slack()) as service:
+        service.script(Answer(429, "rate_limited", {"Retry-After": "2"}))
+        queue(archive, 2)
+        started = time.time()
+        report = deliver(archive, slack(service, "chat"))
+        assert (report.sent, report.retry) == (1, 1) and service.statuses() == [429, 200]
+        (second,) = service.deliveries
+        assert second.received_at - started >= 2  # nothing more went out before it was allowed
+        refused = next(a for a in archive.alerts() if a.status == "pending")
+        assert datetime.fromisoformat(refused.next_attempt_at) >= datetime.now(UTC)
+        assert deliver(archive, slack(service, "chat"), now=LATER).sent == 1
+        assert links(service) == [f"https://news.example/berita/{n}" for n in (2, 1)]
+
+
+def test_a_dead_senders_claims_go_out_at_once_when_no_sender_is_alive(
+        archive: Archive) -> None:
+    """A sender killed mid-pass leaves its claims marked sending under a five-minute lease;
+    the next sender, finding itself alone, sends them now instead of in five minutes."""
+    queue(archive, 3)
+    now = datetime.now(UTC)
+    claimed = archive.claim_due_alerts(now.isoformat(), (now + timedelta(minutes=5)).isoformat())
+    assert len(claimed) == 3  # ... and the process that claimed them died here
+    with Receiver(Slack()) as service:
+        assert deliver(archive, slack(service, "chat")).sent == 3
+        assert len(service.messages) == 3
+
+
+def test_a_live_senders_claims_are_left_to_it_until_their_lease_ends(tmp_path: Path) -> None:
+    path = tmp_path / "archive.db"
+    with Archive.open(path) as archive, Archive.open(path) as other:
+        queue(archive, 2)
+        now = datetime.now(UTC)
+        with other.sending(now.isoformat()) as taken_back:  # another sender, still running
+            assert taken_back == 0
+            other.claim_due_alerts(now.isoformat(), (now + timedelta(minutes=5)).isoformat())
+            with Receiver(Slack()) as service:
+                assert deliver(archive, slack(service, "chat")).sent == 0
+                # Its lease is the only limit while it lives: once that has passed, they go.
+                later = now + timedelta(minutes=6)
+                assert deliver(archive, slack(service, "chat"), now=later).sent == 2
+                assert len(service.messages) == 2
+
+
+def test_the_lease_is_a_setting_of_delivery(tmp_path: Path) -> None:
+    path = tmp_path / "archive.db"
+    with Archive.open(path) as archive:
+        queue(archive, 1)
+    with Receiver(Slack(), latency=0.5) as service, Archive.open(path) as watcher:
+        started = datetime.now(UTC)
+
+        def sender() -> None:
+            with Archive.open(path) as own:
+                asyncio.run(deliver_due(own, {"chat": slack(service, "chat")},
+                                        lease=timedelta(seconds=90)))
+
+        thread = threading.Thread(target=sender)
+        thread.start()
+        claims: list[str] = []
+        while not claims and thread.is_alive():  # look while the request is in flight
+            claims = [a.next_attempt_at for a in watcher.alerts(status="sending")]
+        thread.join()
+        (until,) = claims
+        assert timedelta(seconds=85) <= datetime.fromisoformat(until) - started \
+            <= timedelta(seconds=100)
+        assert watcher.alert_counts() == {"sent": 1}
