@@ -74,9 +74,6 @@ class Daemon:
     async def run(self) -> None:
         """Run until SIGTERM or SIGINT; SIGHUP reloads the config."""
         self.archive = Archive.open(self.config.archive_path)
-        if reclaimed := self.archive.reclaim_all(utcnow()):
-            logger.warning("%d alerts were being sent when Pantau last stopped; sending them "
-                           "again (a chat may see one twice)", reclaimed)
         self.runner = AsyncCrawlerRunner(scrapy_settings(self.config, self.scrapy_overrides))
         self._install_signals()
         metrics.serve(self.config.settings.metrics_port)

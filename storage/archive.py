@@ -403,14 +403,6 @@ class Archive:
                        f" status = 'sending' AND id IN ({','.join('?' * len(ids))})",
                        [next_attempt_at, *ids])
 
-    def reclaim_all(self, now: str) -> int:
-        """Make every claimed alert due at once: for the outbox's single owner (the daemon) at
-        its start, when any claim left is a dead sender's. Returns how many were reclaimed."""
-        with self.write() as db:
-            cursor = db.execute("UPDATE alerts SET status = 'pending', next_attempt_at = ?"
-                                " WHERE status = 'sending'", [now])
-        return cursor.rowcount
-
     def pending_destinations(self, now: str) -> list[str]:
         """Names of destinations with alerts due at ``now`` (broken ones too)."""
         rows = self.db.conn.execute(
