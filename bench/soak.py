@@ -20,6 +20,7 @@ import tempfile
 import time
 from itertools import pairwise
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 from pantau.demo.receiver import ChatReceiver
@@ -65,13 +66,14 @@ def finished_runs(db: Path) -> list[Any]:
         return [run for run in archive.crawl_runs(limit=100_000) if run.finished_at]
 
 
-def overlaps(runs: list[Any]) -> int:
-    """How many times a source's crawl started before its previous one finished."""
-    count = 0
-    for source in {run.source for run in runs}:
-        mine = sorted((r for r in runs if r.source == source), key=lambda r: r.started_at)
-        count += sum(1 for a, b in pairwise(mine) if b.started_at < a.finished_at)
-    return count
+def overlaps(runs: list[Any]) -> list[str]:
+    """Every time a source's crawl started before its previous one finished."""
+    found = []
+    for source in sorted({run.source for run in runs}):
+        mine = sorted((r for r in runs if r.source == source), key=lambda r: (r.started_at, r.id))
+        found += [f"{source}: run {b.id} started {b.started_at}, run {a.id} finished "
+                  f"{a.finished_at}" for a, b in pairwise(mine) if b.started_at < a.finished_at]
+    return found
 
 
 def soak(crawls: int, sources: int) -> dict[str, Any]:
@@ -103,7 +105,11 @@ def summarise(samples: list[tuple[int, int, int]], runs: list[Any], elapsed: flo
               returncode: int, messages: int) -> dict[str, Any]:
     total = len(runs)
     warm = [s for s in samples if s[0] >= total * WARM_UP]
-    first, last = warm[0], warm[-1]
+    # Compare the medians of the first and the last tenth after warm-up: a single sample of
+    # descriptors catches whichever sockets happen to be open at that second.
+    tenth = max(1, len(warm) // 10)
+    first = tuple(int(median(s[i] for s in warm[:tenth])) for i in range(3))
+    last = tuple(int(median(s[i] for s in warm[-tenth:])) for i in range(3))
     peak = max(s[1] for s in warm)
     return {
         "crawls": total, "minutes": round(elapsed / 60, 1), "crawl_errors": sum(

@@ -22,7 +22,7 @@ def extraction_pool(processes: int = 0) -> ProcessPoolExecutor:
     size = processes or os.cpu_count() or 1
     if size not in _pools:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["crawler.extract"])
+        context.set_forkserver_preload(["crawler.extract", "crawler.extraction.warmup"])
         _pools[size] = ProcessPoolExecutor(max_workers=size, mp_context=context)
     return _pools[size]
 

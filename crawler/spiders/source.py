@@ -226,7 +226,8 @@ def _continuation(response: Response, pages_so_far: int) -> str | None:
     assert isinstance(response, TextResponse)
     here = urlsplit(response.url)
     wanted = str(pages_so_far + 1)
-    for href in response.xpath("//a/@href").getall():
+    # Only links that name a page are candidates: a page of an article has thousands of links.
+    for href in response.xpath("//a[contains(@href, 'page=')]/@href").getall():
         target = urlsplit(response.urljoin(href))
         if target.path == here.path and target.netloc == here.netloc and \
                 dict(parse_qsl(target.query)).get("page") == wanted:

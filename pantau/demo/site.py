@@ -1244,11 +1244,15 @@ class DemoSite:
     nothing twice).
     """
 
-    def __init__(self, host: str = "127.0.0.1", now: datetime | None = None) -> None:
-        """Load the articles dated relative to ``now`` (default: the current time)."""
+    def __init__(self, host: str = "127.0.0.1", now: datetime | None = None,
+                 articles: list[DemoArticle] | None = None) -> None:
+        """Load the articles dated relative to ``now`` (default: the current time), or serve
+        ``articles`` instead (benchmarks serve thousands)."""
         self.host = host
         self.now = _jakarta_now(now)
-        self.articles: list[DemoArticle] = load_articles(self.now)
+        self.articles: list[DemoArticle] = (
+            sorted(articles, key=lambda a: a.published, reverse=True) if articles is not None
+            else load_articles(self.now))
         self.requests: list[tuple[str, str]] = []
         self._lock = threading.Lock()
         self._servers: dict[str, _DemoServer] = {}
