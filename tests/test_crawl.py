@@ -324,3 +324,76 @@ def test_a_repeat_crawl_costs_only_conditional_requests(world: World, crawls) ->
     # The sitemap index is read whole every time (its children may change while it does not);
     # the feed and the news sitemap answer 304.
     assert run.not_modified == 2 and run.responses_2xx == 2
+
+
+WIRE = [
+    "Pemerintah Provinsi Nusa Tenggara Timur memulangkan jenazah seorang pekerja migran "
+    "Indonesia yang meninggal dunia di Sabah, Malaysia, setelah tiga pekan dirawat di rumah sakit "
+    "setempat akibat kecelakaan kerja di perkebunan kelapa sawit.",
+    "Kepala Balai Pelayanan Pelindungan Pekerja Migran Indonesia NTT mengatakan jenazah tiba di "
+    "Bandara El Tari Kupang pada Selasa malam dan langsung diserahkan kepada keluarga di "
+    "Kabupaten Timor Tengah Selatan untuk dimakamkan.",
+    "Menurut dia, almarhum berangkat secara nonprosedural melalui jalur darat di Entikong tanpa "
+    "dokumen penempatan yang sah, sehingga tidak terdaftar sebagai peserta jaminan sosial "
+    "ketenagakerjaan dan keluarganya kesulitan mengurus hak-haknya.",
+    "Pemerintah daerah mengimbau masyarakat agar tidak tergiur tawaran calo yang menjanjikan "
+    "pekerjaan bergaji tinggi di luar negeri tanpa prosedur resmi, karena para pekerja "
+    "nonprosedural rentan menjadi korban perdagangan orang.",
+    "Sepanjang tahun ini, BP3MI NTT mencatat lebih dari seratus jenazah pekerja migran asal "
+    "provinsi itu dipulangkan dari Malaysia, sebagian besar berangkat tanpa dokumen resmi.",
+]
+
+
+def outlet(name: str, paragraphs: list[str], other: list[str]) -> Site:
+    site = Site()
+    site.route("/feed", Reply(rss(site, [("/berita/1/wire", recent()),
+                                         ("/berita/2/lokal", recent())]),
+                              headers={"Content-Type": "application/rss+xml"}))
+    site.route("/berita/1/wire", html(article_page(
+        f"Jenazah PMI asal NTT dipulangkan dari Malaysia - {name}", paragraphs, NOW)))
+    site.route("/berita/2/lokal", html(article_page(f"Berita lokal {name}", other, NOW)))
+    return site.start()
+
+
+def test_a_story_syndicated_by_three_outlets_is_one_cluster(tmp_path: Path) -> None:
+    copies = {
+        "Antara": ["KUPANG (ANTARA) - " + WIRE[0], *WIRE[1:]],
+        "Pos Kupang": ["Kupang - " + WIRE[0], WIRE[1], "Baca juga: Harga beras naik di Kupang",
+                       *WIRE[2:4]],  # the last paragraph cut, a "Baca juga" line added
+        "Warta NTT": [WIRE[0].replace("seorang", "satu orang"), *WIRE[1:]],
+    }
+    others = {
+        "Antara": ["Harga cabai rawit di pasar tradisional Kupang naik hingga Rp80.000 per "
+                   "kilogram menjelang Natal, kata pedagang di Pasar Oebobo, Rabu.",
+                   "Dinas Perdagangan berjanji menggelar operasi pasar pekan depan untuk menahan "
+                   "kenaikan harga bahan pokok lain seperti bawang merah dan telur ayam ras."],
+        "Pos Kupang": ["Tim sepak bola El Tari Memorial Cup dari Kabupaten Sikka melaju ke "
+                       "babak final setelah mengalahkan Belu dengan skor 2-1 di Stadion Oepoi.",
+                       "Pelatih Sikka memuji disiplin pemainnya yang bertahan rapat sepanjang "
+                       "babak kedua meski bermain dengan sepuluh orang sejak menit ke-70."],
+        "Warta NTT": ["Banjir bandang melanda tiga desa di Kabupaten Malaka setelah hujan deras "
+                      "mengguyur wilayah itu selama dua hari, merendam ratusan rumah warga.",
+                      "Badan Penanggulangan Bencana Daerah mendirikan dapur umum dan posko "
+                      "kesehatan bagi warga yang mengungsi ke gedung sekolah dan gereja."],
+    }
+    sites = [outlet(name, text, others[name]) for name, text in copies.items()]
+    try:
+        config = tmp_path / "pantau.toml"
+        config.write_text('[pantau]\narchive = "archive.db"\ndownload_delay = 0\n'
+                          'rule_packs = []\n' + "".join(
+                              f'[[sources]]\nname = "outlet-{n}"\nfeeds = ["{site.url}/feed"]\n'
+                              'allow_private = true\n' for n, site in enumerate(sites)))
+        world = World(*sites[:3], sites[0], config, tmp_path / "archive.db")
+        summary, _ = crawl(world)
+    finally:
+        for site in sites:
+            site.stop()
+    assert summary["new_articles"] == 6
+    with Archive.open(tmp_path / "archive.db") as archive:
+        clusters: dict[int, list[str]] = {}
+        for article in archive.articles_after(0):
+            clusters.setdefault(article.cluster_id or article.id, []).append(article.url)
+    sizes = sorted(len(urls) for urls in clusters.values())
+    assert sizes == [1, 1, 1, 3]
+    (wire,) = [urls for urls in clusters.values() if len(urls) == 3]
+    assert all(url.endswith("/berita/1/wire") for url in wire)
