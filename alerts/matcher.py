@@ -22,6 +22,9 @@ from storage.schema import FTS_TOKENIZE
 
 CURSOR = "matcher"
 HIGHLIGHT = ("**", "**")
+# Reading a batch's vocabulary costs about what running a hundred or two rules does: below
+# this many rules, running them all is as fast as choosing among them.
+PREFILTER_FROM = 200
 
 
 @dataclass
@@ -57,12 +60,15 @@ def match_new_articles(archive: Archive, rules: Sequence[Rule],
 
 
 def match_batch(articles: Iterable[Article], rules: Sequence[Rule],
-                prefilter: bool = True) -> list[tuple[Rule, NewMatch]]:
+                prefilter: bool | None = None) -> list[tuple[Rule, NewMatch]]:
     """Every (rule, match) among ``articles``, with the terms that hit and a snippet.
 
     With ``prefilter`` only the rules whose anchors occur in the batch run (see
-    :mod:`alerts.prefilter`); without it every rule runs. Both give the same matches.
+    :mod:`alerts.prefilter`); without it every rule runs. Both give the same matches; by
+    default the pre-filter is used from PREFILTER_FROM rules on.
     """
+    if prefilter is None:
+        prefilter = len(rules) >= PREFILTER_FROM
     with _BatchIndex(articles) as index:
         chosen = (index_rules(tuple(rules)).candidates(index.db, "batch") if prefilter
                   else [(rule, rule.parsed.fts) for rule in rules])
