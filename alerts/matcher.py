@@ -1,9 +1,10 @@
 """Match new articles against the rules and queue the alerts they call for.
 
-New articles are indexed in a small in-memory FTS5 table and every rule runs there, instead of
+New articles are indexed in a small in-memory FTS5 table and the rules run there, instead of
 against the archive's whole index: the cost of a batch then depends on the batch, not on how
-big the archive has grown. Matches, queued alerts and the reader's cursor commit together, so
-a crash repeats nothing that was committed and loses nothing that was not.
+big the archive has grown. Of many rules, only those whose required terms occur in the batch
+run at all (:mod:`alerts.prefilter`). Matches, queued alerts and the reader's cursor commit
+together, so a crash repeats nothing that was committed and loses nothing that was not.
 """
 
 from __future__ import annotations
@@ -13,12 +14,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from alerts.prefilter import index_rules
 from alerts.rules import Rule
 from storage import Analysed, Archive, Article, NewMatch, analyse
+from storage.analysis import Pattern
 from storage.schema import FTS_TOKENIZE
 
 CURSOR = "matcher"
 HIGHLIGHT = ("**", "**")
+# Reading a batch's vocabulary costs about what running a hundred or two rules does: below
+# this many rules, running them all is as fast as choosing among them.
+PREFILTER_FROM = 200
 
 
 @dataclass
@@ -53,10 +59,20 @@ def match_new_articles(archive: Archive, rules: Sequence[Rule],
     return report
 
 
-def match_batch(articles: Iterable[Article], rules: Sequence[Rule]) -> list[tuple[Rule, NewMatch]]:
-    """Every (rule, match) among ``articles``, with the terms that hit and a snippet."""
+def match_batch(articles: Iterable[Article], rules: Sequence[Rule],
+                prefilter: bool | None = None) -> list[tuple[Rule, NewMatch]]:
+    """Every (rule, match) among ``articles``, with the terms that hit and a snippet.
+
+    With ``prefilter`` only the rules whose anchors occur in the batch run (see
+    :mod:`alerts.prefilter`); without it every rule runs. Both give the same matches; by
+    default the pre-filter is used from PREFILTER_FROM rules on.
+    """
+    if prefilter is None:
+        prefilter = len(rules) >= PREFILTER_FROM
     with _BatchIndex(articles) as index:
-        return [(rule, match) for rule in rules for match in index.run(rule)]
+        chosen = (index_rules(tuple(rules)).candidates(index.db, "batch") if prefilter
+                  else [(rule, rule.parsed.fts) for rule in rules])
+        return [(rule, match) for rule, fts in chosen for match in index.run(rule, fts)]
 
 
 def check_rules(rules: Sequence[Rule]) -> dict[str, str]:
@@ -88,6 +104,7 @@ class _BatchIndex:
     def __init__(self, articles: Iterable[Article]) -> None:
         self.articles = {article.id: article for article in articles}
         self.analysed: dict[int, Analysed] = {}
+        self.snippets: dict[tuple[int, tuple[Pattern, ...]], str] = {}
         self.db = sqlite3.connect(":memory:")
         self.db.execute(f"CREATE VIRTUAL TABLE batch USING fts5(title, text, title_stem, "
                         f"text_stem, tokenize='{FTS_TOKENIZE}')")
@@ -103,10 +120,13 @@ class _BatchIndex:
     def __exit__(self, *exc: object) -> None:
         self.db.close()
 
-    def run(self, rule: Rule) -> list[NewMatch]:
-        """The rule's matches in this batch, each with the terms that hit and a snippet."""
+    def run(self, rule: Rule, fts: str | None = None) -> list[NewMatch]:
+        """The rule's matches in this batch, each with the terms that hit and a snippet.
+
+        ``fts`` is the rule's FTS5 expression, or one that matches the same in this batch.
+        """
         rows = self.db.execute("SELECT rowid FROM batch WHERE batch MATCH ? ORDER BY rowid",
-                               [rule.parsed.fts]).fetchall()
+                               [fts or rule.parsed.fts]).fetchall()
         return [self.explain(rule, rowid) for (rowid,) in rows
                 if rule.accepts(self.articles[rowid].source, self.articles[rowid].language)]
 
@@ -116,8 +136,13 @@ class _BatchIndex:
         if analysed is None:
             article = self.articles[rowid]
             analysed = self.analysed[rowid] = Analysed(article.title, article.text)
-        patterns = rule.parsed.labelled_patterns
-        terms = tuple(dict.fromkeys(label for label, pattern in patterns
-                                    if analysed.matches(pattern)))
-        snippet = analysed.snippet([pattern for _, pattern in patterns], marks=HIGHLIGHT)
-        return NewMatch(rowid, rule.name, terms, snippet, ())
+        hits = analysed.hits
+        hit = [(label, pattern) for label, pattern in rule.parsed.labelled_patterns
+               if hits(pattern)]
+        # Only the patterns that hit shape the snippet, and with many rules many share them.
+        key = (rowid, tuple(pattern for _, pattern in hit))
+        snippet = self.snippets.get(key)
+        if snippet is None:
+            snippet = self.snippets[key] = analysed.snippet(list(key[1]), marks=HIGHLIGHT)
+        return NewMatch(rowid, rule.name, tuple(dict.fromkeys(label for label, _ in hit)),
+                        snippet, ())

@@ -21,7 +21,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
+from alerts import anchors
+from alerts.anchors import Anchor, Requirement
 from alerts.exceptions import QuerySyntaxError
 from storage.analysis import Pattern, analyse_words, has_cjk, words
 
@@ -60,13 +63,24 @@ class Term:
 
 @dataclass(frozen=True)
 class Query:
-    """A parsed query: the FTS5 expression to run and the positive terms it looks for."""
+    """A parsed query: the FTS5 expression to run, the positive terms it looks for, and what
+    an article must contain for it to match (see :mod:`alerts.anchors`)."""
 
     source: str
-    fts: str
     terms: tuple[Term, ...]
+    tree: Node
 
     @property
+    def fts(self) -> str:
+        """The FTS5 expression to run."""
+        return self.tree.fts
+
+    @property
+    def requirement(self) -> Requirement:
+        """What an article must hold for the query to match it (see :mod:`alerts.anchors`)."""
+        return self.tree.requirement
+
+    @cached_property
     def labelled_patterns(self) -> tuple[tuple[str, Pattern], ...]:
         """(label, pattern) of each positive term, for explanations."""
         return tuple((term.label, term.pattern) for term in self.terms)
@@ -78,8 +92,8 @@ def parse(query: str) -> Query:
         raise QuerySyntaxError("the query is empty; write a word or phrase to look for",
                                query, 0)
     parser = _Parser(query, tokenize(query))
-    fts = parser.parse()
-    return Query(source=query, fts=fts, terms=tuple(dict.fromkeys(parser.terms)))
+    expression = parser.parse()
+    return Query(source=query, terms=tuple(dict.fromkeys(parser.terms)), tree=expression)
 
 
 def tokenize(query: str) -> list[Token]:
@@ -97,6 +111,22 @@ def tokenize(query: str) -> list[Token]:
             kind = text.lower()
         tokens.append(Token(kind, text, found.start()))
     return tokens
+
+
+@dataclass(frozen=True)
+class Node:
+    """Part of a compiled query: its FTS5 text, what an article needs for it to match, and
+    its parts, so that the parts a batch cannot hold can be dropped before it runs."""
+
+    kind: str  # "term" (a phrase, or a NEAR of phrases), "and", "or", "not"
+    fts: str
+    requirement: Requirement
+    children: tuple[Node, ...] = ()
+
+    @cached_property
+    def anchors(self) -> tuple[Anchor, ...]:
+        """Every anchor the node's requirement names."""
+        return tuple(dict.fromkeys(anchor for clause in self.requirement for anchor in clause))
 
 
 @dataclass(frozen=True)
@@ -125,7 +155,7 @@ class _Parser:
         self.negated = 0
         self.field: str | None = None
 
-    def parse(self) -> str:
+    def parse(self) -> Node:
         first = self.peek()
         if first is not None and first.kind == "not":
             self.fail("a query cannot start with NOT: say first what to look for, "
@@ -149,7 +179,7 @@ class _Parser:
         position = token.position if token else len(self.query)
         raise QuerySyntaxError(message, self.query, position)
 
-    def or_expression(self) -> str:
+    def or_expression(self) -> Node:
         parts = [self.and_expression()]
         while (token := self.peek()) and token.kind == "or":
             self.take()
@@ -157,9 +187,12 @@ class _Parser:
                 self.fail("OR NOT excludes from nothing; write 'a NOT b' or "
                           "'(a OR b) NOT c'", after)
             parts.append(self.and_expression())
-        return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+        if len(parts) == 1:
+            return parts[0]
+        return Node("or", "(" + " OR ".join(p.fts for p in parts) + ")",
+                    anchors.any_of(p.requirement for p in parts), tuple(parts))
 
-    def and_expression(self) -> str:
+    def and_expression(self) -> Node:
         expression = self.not_expression()
         parts = [expression]
         while (token := self.peek()) and token.kind not in ("or", "rparen"):
@@ -167,19 +200,22 @@ class _Parser:
                 self.take()
                 if (after := self.peek()) and after.kind == "not":  # a AND NOT b
                     self.take()
-                    parts[-1] = f"({parts[-1]} NOT {self.negative()})"
+                    parts[-1] = _without(parts[-1], self.negative())
                     continue
             parts.append(self.not_expression())
-        return parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
+        if len(parts) == 1:
+            return parts[0]
+        return Node("and", "(" + " AND ".join(p.fts for p in parts) + ")",
+                    anchors.all_of(p.requirement for p in parts), tuple(parts))
 
-    def not_expression(self) -> str:
+    def not_expression(self) -> Node:
         expression = self.near_expression()
         while (token := self.peek()) and token.kind == "not":
             self.take()
-            expression = f"({expression} NOT {self.negative()})"
+            expression = _without(expression, self.negative())
         return expression
 
-    def negative(self) -> str:
+    def negative(self) -> Node:
         """The right side of NOT: parsed like any operand, its terms not reported as hits."""
         self.negated += 1
         try:
@@ -187,7 +223,7 @@ class _Parser:
         finally:
             self.negated -= 1
 
-    def near_expression(self) -> str:
+    def near_expression(self) -> Node:
         start = self.peek()
         operand = self.unary()
         members = [operand]
@@ -204,7 +240,7 @@ class _Parser:
                       "group instead: title:(a NEAR/5 b)", start)
         return self.near(leaves, distance, start)
 
-    def near(self, leaves: list[_Leaf], distance: int, start: Token | None) -> str:
+    def near(self, leaves: list[_Leaf], distance: int, start: Token | None) -> Node:
         if len({leaf.field for leaf in leaves}) > 1:
             self.fail("the terms of a NEAR must be in the same field; write "
                       "title:(a NEAR/5 b)", start)
@@ -213,9 +249,10 @@ class _Parser:
         analysed = any(leaf.analysed or has_cjk(leaf.text) for leaf in leaves)
         phrases = [self.phrase(leaf, analysed) for leaf in leaves]
         columns = _columns(leaves[0].field, analysed)
-        return f"{columns} : NEAR({' '.join(phrases)}, {distance})"
+        return Node("term", f"{columns} : NEAR({' '.join(p.fts for p in phrases)}, {distance})",
+                    anchors.all_of(p.requirement for p in phrases))
 
-    def unary(self) -> str | _Leaf:
+    def unary(self) -> Node | _Leaf:
         token = self.peek()
         if token is None:
             self.fail("the query ends where a word, phrase or '(' was expected")
@@ -232,7 +269,7 @@ class _Parser:
             return self.scoped(token)
         return self.leaf(token)
 
-    def group(self, opening: Token) -> str:
+    def group(self, opening: Token) -> Node:
         inner = self.or_expression()
         closing = self.peek()
         if closing is None or closing.kind != "rparen":
@@ -240,7 +277,7 @@ class _Parser:
         self.take()
         return inner
 
-    def scoped(self, token: Token) -> str | _Leaf:
+    def scoped(self, token: Token) -> Node | _Leaf:
         name = token.text[:-1].lower()
         if name not in FIELDS:
             self.fail(f"unknown field {name!r}; fields are {', '.join(FIELDS)}", token)
@@ -270,21 +307,36 @@ class _Parser:
             self.fail(f"{token.text!r} holds no letters or digits to search for", token)
         return _Leaf(token, text, analysed, prefix, self.field)
 
-    def render(self, leaf: _Leaf) -> str:
+    def render(self, leaf: _Leaf) -> Node:
         """A lone term: its phrase in the columns its kind and field call for."""
         analysed = leaf.analysed or has_cjk(leaf.text)
-        return f"{_columns(leaf.field, analysed)} : {self.phrase(leaf, analysed)}"
+        phrase = self.phrase(leaf, analysed)
+        return Node("term", f"{_columns(leaf.field, analysed)} : {phrase.fts}",
+                    phrase.requirement)
 
-    def phrase(self, leaf: _Leaf, analysed: bool) -> str:
+    def phrase(self, leaf: _Leaf, analysed: bool) -> Node:
         """The FTS5 phrase of a term; records it as a hit to explain unless negated."""
         tokens = tuple(analyse_words(leaf.text) if analysed else words(leaf.text))
         phrase = '"' + " ".join(tokens) + '"' + ("*" if leaf.prefix else "")
         if not self.negated:
             fields = (leaf.field,) if leaf.field else FIELDS
             label = ("~" if leaf.analysed else "") + leaf.text
-            self.terms.append(Term(label, phrase, Pattern(tokens, analysed, leaf.prefix,
-                                                          fields)))
-        return phrase
+            self.terms.append(Term(label, phrase, _pattern(tokens, analysed, leaf.prefix,
+                                                           fields)))
+        return Node("term", phrase, anchors.phrase(tokens, analysed, leaf.prefix))
+
+
+def _without(kept: Node, excluded: Node) -> Node:
+    """``kept NOT excluded``: what it needs is what ``kept`` needs (NOT never anchors)."""
+    return Node("not", f"({kept.fts} NOT {excluded.fts})", kept.requirement, (kept, excluded))
+
+
+@lru_cache(maxsize=100_000)
+def _pattern(tokens: tuple[str, ...], analysed: bool, prefix: bool,
+             fields: tuple[str, ...]) -> Pattern:
+    """One shared Pattern per distinct term: many rules name the same terms, and explanations
+    find a shared object in their per-article caches without comparing it field by field."""
+    return Pattern(tokens, analysed, prefix, fields)
 
 
 def _columns(field: str | None, analysed: bool) -> str:

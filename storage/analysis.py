@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 # unicode61 splits on everything that is not a letter or a digit (underscore included).
@@ -53,6 +53,15 @@ class Pattern:
     analysed: bool = False
     prefix: bool = False
     fields: tuple[str, ...] = ("title", "text")
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Explanations look patterns up in per-article caches thousands of times a batch.
+        object.__setattr__(self, "_hash", hash((self.tokens, self.analysed, self.prefix,
+                                                self.fields)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
 def fold(text: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench.eval_rules import load, pack, predict, report
+from bench.eval_rules import HELDOUT, load, pack, predict, report
 
 
 def test_the_pack_alerts_on_migration_stories_and_not_on_traps() -> None:
@@ -19,9 +19,15 @@ def test_word_forms_raise_recall_without_costing_precision() -> None:
     assert result["stemming"]["any"]["precision"] >= result["exact"]["any"]["precision"]
 
 
-def test_no_trap_alerts_but_one_intern_trip_to_japan() -> None:
+def test_no_trap_alerts() -> None:
     items = load()
     predicted = predict(items, pack())
-    fired = sorted(i["title"] for i in items if i["trap"] and predicted[i["id"]])
-    # A headmaster's "magang" in Japan reads like the intern programme; the rule accepts that.
-    assert fired == ["Magang guru di Jepang untuk kepala sekolah"]
+    assert [i["title"] for i in items if i["trap"] and predicted[i["id"]]] == []
+
+
+def test_the_held_out_set_is_labelled_with_the_pack_topics() -> None:
+    items = load(HELDOUT)
+    assert len(items) >= 60 and not {i["id"] for i in items} & {i["id"] for i in load()}
+    topics = {rule.name for rule in pack()}
+    assert all(set(i["topics"]) <= topics and not (i["trap"] and i["topics"]) for i in items)
+    assert sum(1 for i in items if i["topics"]) >= 30 and sum(1 for i in items if i["trap"]) >= 20

@@ -1,0 +1,80 @@
+"""Pre-filtering rules by their anchors: what a query needs, and the very same matches."""
+
+from __future__ import annotations
+
+import pytest
+
+from alerts import Rule, parse
+from alerts.matcher import _BatchIndex, match_batch
+from alerts.prefilter import RuleIndex
+from bench.eval_rules import load, pack
+from bench.rule_generator import generated_rules
+from storage import Article
+
+
+def requirement(query: str) -> list[list[str]]:
+    return [sorted(map(str, clause)) for clause in parse(query).requirement]
+
+
+@pytest.mark.parametrize(("query", "needed"), [
+    ('"pekerja migran"', [["pekerja"], ["migran"]]),
+    ("(TKI OR TKW) AND Malaysia", [["tki", "tkw"], ["malaysia"]]),
+    ("TKI NOT (Malaysia OR Taiwan)", [["tki"]]),
+    ("TKI AND NOT Malaysia", [["tki"]]),
+    ("penempat*", [["penempat*"]]),
+    ("~penempatan", [["~tempat"]]),
+    ("title:(deportasi OR ~pulang)", [["deportasi", "~pulang"]]),
+    ("calo NEAR/5 ~berangkat", [["~calo"], ["~berangkat"]]),
+    ("特定技能", [["~特"], ["~定"], ["~技"], ["~能"]]),
+    # Each alternative gives its most selective clause; common words never win.
+    ('(TPPO AND "yang") OR (dan AND nonprosedural)', [["nonprosedural", "tppo"]]),
+])
+def test_requirement_is_what_an_article_must_hold(query: str, needed: list[list[str]]) -> None:
+    assert requirement(query) == needed
+
+
+def articles_of(items: list[dict[str, object]]) -> list[Article]:
+    return [Article(url=f"eval:{n}", canonical_url=f"eval:{n}", source="eval",
+                    title=str(item["title"]), text=str(item["text"]),
+                    language=str(item["language"]), id=n)
+            for n, item in enumerate(items, start=1)]
+
+
+def both_ways(articles: list[Article], rules: list[Rule]) -> set[tuple[object, ...]]:
+    """The matches (with explanations) found with and without pre-filtering, if the same."""
+    found = [{(rule.name, match.article_id, match.terms, match.snippet)
+              for rule, match in match_batch(articles, rules, prefilter=prefilter)}
+             for prefilter in (False, True)]
+    assert found[0] == found[1]
+    return found[1]
+
+
+def test_prefiltering_finds_the_same_matches_on_the_labelled_set() -> None:
+    articles = articles_of(load())
+    assert len(both_ways(articles, pack())) >= 100
+
+
+def test_prefiltering_finds_the_same_matches_for_many_generated_rules() -> None:
+    rules = generated_rules(600, seed=3)
+    queries = " ".join(rule.query for rule in rules)
+    for feature in ("NEAR/", "title:", "~", "*", "特定技能", "고용허가제", " NOT "):
+        assert feature in queries  # the rules exercise every part of the language
+    articles = articles_of(load())
+    matches = both_ways(articles, rules)
+    assert len(matches) >= 500
+    # ... and the filter did skip rules: most of them cannot match most small batches.
+    for first in range(0, len(articles), 20):
+        with _BatchIndex(articles[first:first + 20]) as index:
+            skipped = len(rules) - len(RuleIndex(rules).candidates(index.db, "batch"))
+        assert skipped > len(rules) // 3
+        both_ways(articles[first:first + 20], rules)
+
+
+def test_a_term_the_index_splits_differently_is_never_filtered_out() -> None:
+    # "paraŀlel" folds to "paral·lel", which FTS5 reads as two words: no anchor can stand
+    # for it, so the rule runs on every batch, and still matches.
+    rule = Rule(name="catalan", query="paraŀlel")
+    assert RuleIndex([rule]).always == {0}
+    article = Article(url="u:1", canonical_url="u:1", source="s", title="Ciutat",
+                      text="Un carrer paral·lel al port.", language="ca", id=1)
+    assert [m.article_id for _, m in match_batch([article], [rule])] == [1]
