@@ -18,6 +18,7 @@ from storage.models import (
     SearchHit,
     SourceHealth,
 )
+from storage.search import ArticleFilter, SearchPage
 
 __all__ = [
     "Alert",
@@ -26,6 +27,7 @@ __all__ = [
     "ArchiveError",
     "ArchiveVersionError",
     "Article",
+    "ArticleFilter",
     "ArticleRecord",
     "AttemptResult",
     "CrawlCounts",
@@ -35,6 +37,7 @@ __all__ = [
     "PageRecord",
     "Pattern",
     "SearchHit",
+    "SearchPage",
     "SourceHealth",
     "analyse",
     "content_hash",

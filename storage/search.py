@@ -1,0 +1,227 @@
+"""Searching and reading out the archive: full-text hits, counts per day, streamed exports.
+
+A search runs in two steps. The first finds the ids of the page of hits — the FTS5 match, the
+filters and the order, touching no more of each article than its date and source. The second
+reads those few articles whole and explains them (terms hit, snippet, cluster size). Computing
+snippets or cluster sizes in the first step would cost them for every match, not every hit
+shown: at a million articles that is the difference between milliseconds and seconds.
+
+Ranking by relevance computes BM25 for every match, which is slow for a query whose words are
+in most articles. Past ``RANK_CAP`` matches, only the newest ``RANK_CAP`` are ranked
+(FTS5 walks its index newest first and stops there): the best of recent news rather than a
+wait of seconds. :class:`SearchPage` says when that happened.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from storage.analysis import Analysed, Pattern
+from storage.exceptions import ArchiveError
+from storage.models import SearchHit
+
+RANK_CAP = 20_000
+DAY = "datetime(coalesce(articles.published_at, articles.first_seen_at))"
+BM25 = "bm25(articles_fts, 4.0, 1.0, 4.0, 1.0)"  # a hit in a title counts four times
+EXPORT_COLUMNS = ("id", "url", "canonical_url", "source", "title", "published_at",
+                  "published_from", "updated_at", "first_seen_at", "language", "author",
+                  "sitename", "section", "tags", "image_url", "cluster_id", "cluster_size",
+                  "rules", "text")
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    """Which articles a search or export considers, besides its query.
+
+    ``since``/``until`` bound the article's date (published if known, else first seen), as
+    ISO 8601 times; ``languages`` take regional variants too ("id" takes "id-ID"); ``rules``
+    keeps articles matched by any of those rules.
+    """
+
+    since: str | None = None
+    until: str | None = None
+    sources: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    rules: tuple[str, ...] = ()
+
+    def sql(self) -> tuple[str, list[Any]]:
+        """The filter as ``AND ...`` clauses over ``articles``, and their parameters."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.since:
+            clauses.append(f"{DAY} >= datetime(?)")
+            params.append(self.since)
+        if self.until:
+            clauses.append(f"{DAY} < datetime(?)")
+            params.append(self.until)
+        if self.sources:
+            clauses.append(f"articles.source IN ({_marks(self.sources)})")
+            params.extend(self.sources)
+        if self.languages:
+            clauses.append("(" + " OR ".join(["lower(articles.language) = ? OR"
+                                              " lower(articles.language) LIKE ?"]
+                                             * len(self.languages)) + ")")
+            for language in self.languages:
+                params.extend([language.lower(), language.lower() + "-%"])
+        if self.rules:
+            clauses.append("articles.id IN (SELECT article_id FROM matches WHERE rule IN"
+                           f" ({_marks(self.rules)}))")
+            params.extend(self.rules)
+        return "".join(f" AND {clause}" for clause in clauses), params
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of search hits, and whether ranking was limited to the newest matches."""
+
+    hits: list[SearchHit]
+    capped: bool = False
+
+
+def search(conn: sqlite3.Connection, fts_query: str | None, where: ArticleFilter, *,
+           terms: Sequence[tuple[str, Pattern]] = (), limit: int = 20, offset: int = 0,
+           newest_first: bool = False) -> SearchPage:
+    """Articles matching an FTS5 query (or, without one, the filter alone), explained."""
+    try:
+        ids, capped = _page_ids(conn, fts_query, where, limit, offset,
+                                newest_first or fts_query is None)
+        hits = _hits(conn, ids, fts_query, terms)
+    except sqlite3.OperationalError as error:
+        raise ArchiveError(f"the search query was refused: {error}") from error
+    return SearchPage(hits, capped)
+
+
+def _page_ids(conn: sqlite3.Connection, fts_query: str | None, where: ArticleFilter,
+              limit: int, offset: int, newest_first: bool) -> tuple[list[int], bool]:
+    """The ids of one page of hits, and whether only the newest matches were ordered.
+
+    The candidates are the newest ``RANK_CAP + 1`` matches by id: FTS5 yields rowids newest
+    first and the LIMIT stops it, so this costs what the cap costs however common the words.
+    Ids follow the order articles were archived, and an article is published before Pantau
+    archives it, so the newest by date are among the newest by id: ordering by date stays
+    exact while fewer than ``RANK_CAP`` matches are newer by id than the page asked for.
+    """
+    clauses, params = where.sql()
+    if fts_query is None:
+        found, ident = f"articles WHERE 1 {clauses}", "articles.id"
+    else:
+        found = ("articles_fts JOIN articles ON articles.id = articles_fts.rowid"
+                 f" WHERE articles_fts MATCH ? {clauses}")
+        params, ident = [fts_query, *params], "articles_fts.rowid"
+    key = "" if newest_first else f", {BM25} AS score"
+    order = f"{DAY} DESC, articles.id DESC" if newest_first else "score, articles.id DESC"
+    # The date is read again from the few candidates rather than carried through the sort.
+    rows = conn.execute(
+        f"WITH candidates AS MATERIALIZED (SELECT {ident} AS id{key} FROM {found}"
+        f" ORDER BY {ident} DESC LIMIT {RANK_CAP + 1})"
+        " SELECT articles.id, (SELECT count(*) FROM candidates) FROM candidates"
+        f" JOIN articles ON articles.id = candidates.id ORDER BY {order} LIMIT ? OFFSET ?",
+        [*params, limit, offset]).fetchall()
+    return [row[0] for row in rows], bool(rows) and rows[0][1] > RANK_CAP
+
+
+def _hits(conn: sqlite3.Connection, ids: list[int], fts_query: str | None,
+          terms: Sequence[tuple[str, Pattern]]) -> list[SearchHit]:
+    """The hits of ``ids``, in that order, read whole and explained."""
+    if not ids:
+        return []
+    conn.row_factory = sqlite3.Row
+    try:
+        rows = {row["id"]: dict(row) for row in conn.execute(
+            "SELECT id, title, text, url, source, language, published_at, first_seen_at,"
+            " (SELECT count(*) FROM articles AS c WHERE c.cluster_id = articles.cluster_id)"
+            "   AS cluster_size,"
+            " (SELECT json_group_array(rule) FROM (SELECT rule FROM matches"
+            "   WHERE article_id = articles.id ORDER BY rule)) AS rules,"
+            " (SELECT snippet FROM matches WHERE article_id = articles.id ORDER BY id"
+            "   LIMIT 1) AS match_snippet"
+            f" FROM articles WHERE id IN ({_marks(ids)})", ids)}
+        snippets = _fts_snippets(conn, fts_query, ids) if fts_query and not terms else {}
+    finally:
+        conn.row_factory = None
+    return [_explained(rows[i], terms, snippets.get(i)) for i in ids if i in rows]
+
+
+def _fts_snippets(conn: sqlite3.Connection, fts_query: str, ids: list[int]) -> dict[int, str]:
+    """FTS5's own snippets, for a raw FTS5 query that brings no terms to explain it with."""
+    return {row[0]: row[1] for row in conn.execute(
+        "SELECT rowid, snippet(articles_fts, 1, '**', '**', ' … ', 24) FROM articles_fts"
+        f" WHERE articles_fts MATCH ? AND rowid IN ({_marks(ids)})", [fts_query, *ids])}
+
+
+def _explained(row: dict[str, Any], terms: Sequence[tuple[str, Pattern]],
+               fts_snippet: str | None) -> SearchHit:
+    """A search hit with the terms it contains and a snippet that highlights them."""
+    text, match_snippet = row.pop("text"), row.pop("match_snippet")
+    row["rules"] = tuple(json.loads(row["rules"]))
+    row["cluster_size"] = max(1, row["cluster_size"])
+    if not terms:  # a raw FTS5 query, or a rule's matches: the snippet found then
+        return SearchHit(**row, snippet=fts_snippet or match_snippet or _opening(text))
+    analysed = Analysed(row["title"], text)
+    hit = [label for label, pattern in terms if analysed.matches(pattern)]
+    snippet = analysed.snippet([pattern for _, pattern in terms], width=24)
+    return SearchHit(**row, snippet=snippet, terms=tuple(dict.fromkeys(hit)))
+
+
+def _opening(text: str, words: int = 40) -> str:
+    head = text.split()
+    return " ".join(head[:words]) + (" …" if len(head) > words else "")
+
+
+def search_days(conn: sqlite3.Connection, fts_query: str, where: ArticleFilter) -> dict[str, int]:
+    """How many articles match an FTS5 query on each day (UTC), oldest day first."""
+    clauses, params = where.sql()
+    try:
+        rows = conn.execute(
+            f"SELECT date({DAY}) AS day, count(*) FROM articles_fts JOIN articles"
+            f" ON articles.id = articles_fts.rowid WHERE articles_fts MATCH ? {clauses}"
+            " GROUP BY day ORDER BY day", [fts_query, *params]).fetchall()
+    except sqlite3.OperationalError as error:
+        raise ArchiveError(f"the search query was refused: {error}") from error
+    return {day or "undated": count for day, count in rows}
+
+
+def export_rows(conn: sqlite3.Connection, fts_query: str | None, where: ArticleFilter,
+                columns: Sequence[str] = EXPORT_COLUMNS) -> Iterator[dict[str, Any]]:
+    """Every article the query and filter select, in archive order, one row at a time.
+
+    Rows come straight off an SQLite cursor (ordered by id, so SQLite sorts nothing): memory
+    stays flat however many articles there are. ``tags`` and ``rules`` are lists.
+    """
+    unknown = [c for c in columns if c not in EXPORT_COLUMNS]
+    if unknown:
+        raise ArchiveError(f"unknown export column(s) {', '.join(unknown)}; the columns are "
+                           f"{', '.join(EXPORT_COLUMNS)}")
+    clauses, params = where.sql()
+    source = ("articles_fts JOIN articles ON articles.id = articles_fts.rowid WHERE"
+              " articles_fts MATCH ?" if fts_query is not None else "articles WHERE 1")
+    selected = ", ".join(_EXPORT_SQL.get(c, f"articles.{c}") + f" AS {c}" for c in columns)
+    try:
+        cursor = conn.execute(f"SELECT {selected} FROM {source} {clauses} ORDER BY articles.id",
+                              [*([fts_query] if fts_query is not None else []), *params])
+    except sqlite3.OperationalError as error:
+        raise ArchiveError(f"the export query was refused: {error}") from error
+    names = [d[0] for d in cursor.description]
+    for values in cursor:
+        row = dict(zip(names, values, strict=True))
+        for listed in ("tags", "rules"):
+            if listed in row:
+                row[listed] = json.loads(row[listed] or "[]")
+        yield row
+
+
+_EXPORT_SQL = {
+    "cluster_id": "coalesce(articles.cluster_id, articles.id)",
+    "cluster_size": "(SELECT max(1, count(*)) FROM articles AS c"
+                    " WHERE c.cluster_id = articles.cluster_id)",
+    "rules": "(SELECT json_group_array(rule) FROM (SELECT rule FROM matches"
+             " WHERE article_id = articles.id ORDER BY rule))",
+}
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ",".join("?" * len(values))
