@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
+from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
@@ -273,6 +274,69 @@ def export_command(ctx: click.Context, query: str | None, since: str | None,
                 written = export(archive, parsed.fts if parsed else None, where, fmt, file,
                                  chosen)
     err_console.print(f"{written:,} articles exported" + (f" to {out}" if out else ""))
+
+
+@cli.command()
+@click.option("--db", type=click.Path(path_type=Path), help="The archive (default: config's).")
+@click.option("-h", "--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; anything but loopback exposes the archive.")
+@click.option("-p", "--port", default=8001, show_default=True, help="The port to listen on.")
+@click.option("--immutable", is_flag=True,
+              help="Serve a copy that nothing writes to (faster; misses later articles).")
+@click.pass_context
+@friendly_errors
+def serve(ctx: click.Context, db: Path | None, host: str, port: int, immutable: bool) -> None:
+    """Browse the archive in Datasette, read-only: search, facets, canned queries.
+
+    \b
+    Examples:
+      pantau serve                         # http://127.0.0.1:8001/
+      pantau serve --db archive-copy.db --immutable --port 8080
+    """
+    from pantau.serve import check_host
+    from pantau.serve import serve as run_server
+
+    path = db or _config(ctx).archive_path
+    if warning := check_host(host):
+        err_console.print(f"[yellow]{escape(warning)}[/]")
+    err_console.print(f"Serving {path} read-only on http://{host}:{port}/ (Ctrl-C stops)")
+    run_server(path, host=host, port=port, immutable=immutable)
+
+
+@cli.command()
+@click.option("--since", default="7d", show_default=True,
+              help="Start of the period: a date or an age (7d).")
+@click.option("--until", help="End of the period (default: now).")
+@click.option("-o", "--out", type=click.Path(path_type=Path, dir_okay=False),
+              default="report.html", show_default=True, help="The HTML file to write.")
+@click.option("--db", type=click.Path(path_type=Path), help="The archive (default: config's).")
+@click.pass_context
+@friendly_errors
+def report(ctx: click.Context, since: str, until: str | None, out: Path,
+           db: Path | None) -> None:
+    """Write the weekly briefing as one self-contained HTML page.
+
+    Matches per rule per day (a chart), the stories most outlets carried, sources gone
+    silent (judged against the config's sources) and alerts that did not get through.
+
+    \b
+    Examples:
+      pantau report --since 7d --out report.html
+      pantau report --since 2026-11-01 --until 2026-12-01 --out november.html
+    """
+    from pantau.report import write_report
+
+    path: Path = ctx.obj
+    config = _config(ctx) if db is None or path.exists() else None
+    start = datetime.fromisoformat(parse_since(since) or since)
+    end = datetime.fromisoformat(parse_since(until) or until) if until else datetime.now(UTC)
+    archive_path = db if db is not None else _config(ctx).archive_path
+    with Archive.open(archive_path) as archive:
+        briefing = write_report(archive, out, start, end, config.sources if config else None)
+    if config is None:
+        err_console.print(f"[dim]{path} does not exist: silent sources are not judged[/]")
+    console.print(f"Wrote {out}: {len(briefing.stories)} top stories, "
+                  f"{len(briefing.silent)} silent sources, {len(briefing.failed)} failed alerts.")
 
 
 @cli.group(invoke_without_command=True)

@@ -18,7 +18,7 @@ from storage.models import (
     SearchHit,
     SourceHealth,
 )
-from storage.search import ArticleFilter, SearchPage
+from storage.search import ArticleFilter, SearchPage, Story
 
 __all__ = [
     "Alert",
@@ -39,6 +39,7 @@ __all__ = [
     "SearchHit",
     "SearchPage",
     "SourceHealth",
+    "Story",
     "analyse",
     "content_hash",
     "stem",

@@ -38,7 +38,7 @@ from storage.models import (
 )
 from storage.neardup import MIN_PROBE_HITS, is_copy, probes
 from storage.schema import MIGRATIONS
-from storage.search import ArticleFilter, SearchPage
+from storage.search import ArticleFilter, SearchPage, Story
 
 BUSY_TIMEOUT_MS = 10_000
 _WHITESPACE = re.compile(r"\s+")
@@ -560,6 +560,14 @@ class Archive:
                columns: Sequence[str] = queries.EXPORT_COLUMNS) -> Iterator[dict[str, Any]]:
         """Every selected article, one row at a time, in archive order (constant memory)."""
         return queries.export_rows(self.db.conn, fts_query, where, columns)
+
+    def matches_per_day(self, where: ArticleFilter) -> list[tuple[str, str, int]]:
+        """(day, rule, articles) for each day and rule, for the briefing's chart."""
+        return queries.matches_per_day(self.db.conn, where)
+
+    def top_stories(self, where: ArticleFilter, limit: int = 10) -> list[Story]:
+        """The matched stories of a period carried by the most outlets."""
+        return queries.top_stories(self.db.conn, where, limit)
 
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables, for summaries and status."""

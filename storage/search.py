@@ -24,7 +24,7 @@ from storage.analysis import Analysed, Pattern
 from storage.exceptions import ArchiveError
 from storage.models import SearchHit
 
-RANK_CAP = 20_000
+RANK_CAP = 10_000
 DAY = "datetime(coalesce(articles.published_at, articles.first_seen_at))"
 BM25 = "bm25(articles_fts, 4.0, 1.0, 4.0, 1.0)"  # a hit in a title counts four times
 EXPORT_COLUMNS = ("id", "url", "canonical_url", "source", "title", "published_at",
@@ -95,6 +95,46 @@ def search(conn: sqlite3.Connection, fts_query: str | None, where: ArticleFilter
     return SearchPage(hits, capped)
 
 
+def first_id_since(conn: sqlite3.Connection, since: str) -> int:
+    """An id no article dated ``since`` or later is below, found without reading articles.
+
+    An article's date is its published time, else when it was first seen. Dated articles:
+    the smallest id in the index on ``published_at`` from 14 hours before ``since`` (the
+    widest UTC offset, since the index holds local times). Undated ones: ids grow with
+    ``first_seen_at`` (both are assigned when the article is archived), so the first id seen
+    at or after ``since`` is found by bisection. A search then asks FTS5 only for rowids at or
+    above the smaller of the two, instead of checking the date of every match.
+    """
+    moment = conn.execute("SELECT datetime(?, '-14 hours')", [since]).fetchone()[0]
+    dated = conn.execute("SELECT min(id) FROM articles INDEXED BY articles_published_at"
+                         " WHERE published_at >= ?",
+                         [moment.replace(" ", "T")]).fetchone()[0]
+    undated = _first_seen_from(conn, since)
+    return min(x for x in (dated, undated) if x is not None) if (dated or undated) else \
+        _INFINITE_ID
+
+
+_INFINITE_ID = 2**62
+
+
+def _first_seen_from(conn: sqlite3.Connection, since: str) -> int | None:
+    """The first id first seen at or after ``since`` (ids grow with first_seen_at)."""
+    low, high = conn.execute("SELECT min(id), max(id) FROM articles").fetchone()
+    if low is None:
+        return None
+    while low < high:
+        middle = (low + high) // 2
+        row = conn.execute("SELECT id, datetime(first_seen_at) >= datetime(?) FROM articles"
+                           " WHERE id >= ? ORDER BY id LIMIT 1", [since, middle]).fetchone()
+        if row[1]:
+            high = row[0] if row[0] <= high else middle
+        else:
+            low = row[0] + 1
+    last = conn.execute("SELECT datetime(first_seen_at) >= datetime(?) FROM articles WHERE"
+                        " id = ?", [since, low]).fetchone()
+    return low if last and last[0] else None
+
+
 def _page_ids(conn: sqlite3.Connection, fts_query: str | None, where: ArticleFilter,
               limit: int, offset: int, newest_first: bool) -> tuple[list[int], bool]:
     """The ids of one page of hits, and whether only the newest matches were ordered.
@@ -106,20 +146,29 @@ def _page_ids(conn: sqlite3.Connection, fts_query: str | None, where: ArticleFil
     exact while fewer than ``RANK_CAP`` matches are newer by id than the page asked for.
     """
     clauses, params = where.sql()
+    ident = "articles.id" if fts_query is None else "articles_fts.rowid"
     if fts_query is None:
-        found, ident = f"articles WHERE 1 {clauses}", "articles.id"
-    else:
+        found = f"articles WHERE 1 {clauses}"
+    elif clauses:
         found = ("articles_fts JOIN articles ON articles.id = articles_fts.rowid"
                  f" WHERE articles_fts MATCH ? {clauses}")
-        params, ident = [fts_query, *params], "articles_fts.rowid"
+    else:  # no filter on articles: the index alone, no article read
+        found = "articles_fts WHERE articles_fts MATCH ?"
+    params = [*([fts_query] if fts_query is not None else []), *params]
+    if where.since:
+        found += f" AND {ident} >= ?"
+        params.append(first_id_since(conn, where.since))
     key = "" if newest_first else f", {BM25} AS score"
-    order = f"{DAY} DESC, articles.id DESC" if newest_first else "score, articles.id DESC"
-    # The date is read again from the few candidates rather than carried through the sort.
+    candidates = (f"SELECT {ident} AS id{key} FROM {found} ORDER BY {ident} DESC"
+                  f" LIMIT {RANK_CAP + 1}")
+    # Only ordering by date reads the candidates' articles again; BM25 came with the match.
+    chosen = (f"SELECT articles.id, n FROM candidates JOIN articles ON articles.id ="
+              f" candidates.id, counted ORDER BY {DAY} DESC, articles.id DESC"
+              if newest_first else "SELECT id, n FROM candidates, counted"
+                                   " ORDER BY score, id DESC")
     rows = conn.execute(
-        f"WITH candidates AS MATERIALIZED (SELECT {ident} AS id{key} FROM {found}"
-        f" ORDER BY {ident} DESC LIMIT {RANK_CAP + 1})"
-        " SELECT articles.id, (SELECT count(*) FROM candidates) FROM candidates"
-        f" JOIN articles ON articles.id = candidates.id ORDER BY {order} LIMIT ? OFFSET ?",
+        f"WITH candidates AS MATERIALIZED ({candidates}),"
+        f" counted AS (SELECT count(*) AS n FROM candidates) {chosen} LIMIT ? OFFSET ?",
         [*params, limit, offset]).fetchall()
     return [row[0] for row in rows], bool(rows) and rows[0][1] > RANK_CAP
 
@@ -225,3 +274,49 @@ _EXPORT_SQL = {
 
 def _marks(values: Sequence[object]) -> str:
     return ",".join("?" * len(values))
+
+
+# -- the weekly briefing -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Story:
+    """A story (a near-duplicate cluster) with the outlets that carried it."""
+
+    cluster_id: int
+    title: str | None
+    url: str
+    published_at: str | None
+    articles: int
+    outlets: tuple[str, ...]  # the sources that carried it
+    rules: tuple[str, ...]  # the rules its articles matched
+
+
+def matches_per_day(conn: sqlite3.Connection, where: ArticleFilter) -> list[tuple[str, str, int]]:
+    """(day, rule, articles) for each day (UTC, of the articles' dates) and rule matched."""
+    clauses, params = where.sql()
+    return [(day or "undated", rule, count) for day, rule, count in conn.execute(
+        f"SELECT date({DAY}) AS day, matches.rule, count(*) FROM matches JOIN articles"
+        f" ON articles.id = matches.article_id WHERE 1 {clauses}"
+        " GROUP BY day, matches.rule ORDER BY day, matches.rule", params)]
+
+
+def top_stories(conn: sqlite3.Connection, where: ArticleFilter, limit: int = 10) -> list[Story]:
+    """Matched stories of the period, by how many outlets carried them, then articles."""
+    clauses, params = where.sql()
+    rows = conn.execute(
+        "WITH chosen AS (SELECT DISTINCT coalesce(articles.cluster_id, articles.id) AS cluster"
+        f" FROM matches JOIN articles ON articles.id = matches.article_id WHERE 1 {clauses}),"
+        " members AS (SELECT chosen.cluster, a.id, a.source FROM chosen JOIN articles AS a"
+        "   ON a.cluster_id = chosen.cluster OR (a.cluster_id IS NULL AND a.id = chosen.cluster))"
+        " SELECT members.cluster, count(DISTINCT members.source) AS outlets,"
+        "  count(*) AS articles, json_group_array(DISTINCT members.source),"
+        "  (SELECT json_group_array(DISTINCT rule) FROM matches AS m WHERE m.article_id IN"
+        "    (SELECT id FROM members AS o WHERE o.cluster = members.cluster)),"
+        "  first.title, first.url, first.published_at"
+        " FROM members JOIN articles AS first ON first.id = members.cluster"
+        " GROUP BY members.cluster ORDER BY outlets DESC, articles DESC, members.cluster DESC"
+        " LIMIT ?", [*params, limit]).fetchall()
+    return [Story(cluster, title, url, published, articles, tuple(json.loads(sources)),
+                  tuple(sorted(json.loads(rules))))
+            for cluster, _, articles, sources, rules, title, url, published in rows]
