@@ -135,6 +135,15 @@ def _first_seen_from(conn: sqlite3.Connection, since: str) -> int | None:
     return low if last and last[0] else None
 
 
+def _since_bound(conn: sqlite3.Connection, where: ArticleFilter,
+                 ident: str = "articles.id") -> tuple[str, list[Any]]:
+    """``AND id >= ?`` for a filter with ``since``: the period's ids only. Give FTS5 the
+    bound on its own rowid (``articles_fts.rowid``): it does not see one on articles.id."""
+    if not where.since:
+        return "", []
+    return f" AND {ident} >= ?", [first_id_since(conn, where.since)]
+
+
 def _page_ids(conn: sqlite3.Connection, fts_query: str | None, where: ArticleFilter,
               limit: int, offset: int, newest_first: bool) -> tuple[list[int], bool]:
     """The ids of one page of hits, and whether only the newest matches were ordered.
@@ -224,6 +233,8 @@ def _opening(text: str, words: int = 40) -> str:
 def search_days(conn: sqlite3.Connection, fts_query: str, where: ArticleFilter) -> dict[str, int]:
     """How many articles match an FTS5 query on each day (UTC), oldest day first."""
     clauses, params = where.sql()
+    bound, low = _since_bound(conn, where, "articles_fts.rowid")
+    clauses, params = clauses + bound, params + low
     try:
         rows = conn.execute(
             f"SELECT date({DAY}) AS day, count(*) FROM articles_fts JOIN articles"
@@ -246,11 +257,17 @@ def export_rows(conn: sqlite3.Connection, fts_query: str | None, where: ArticleF
         raise ArchiveError(f"unknown export column(s) {', '.join(unknown)}; the columns are "
                            f"{', '.join(EXPORT_COLUMNS)}")
     clauses, params = where.sql()
+    bound, low = _since_bound(conn, where, "articles.id" if fts_query is None
+                              else "articles_fts.rowid")
+    clauses, params = clauses + bound, params + low
     source = ("articles_fts JOIN articles ON articles.id = articles_fts.rowid WHERE"
               " articles_fts MATCH ?" if fts_query is not None else "articles WHERE 1")
     selected = ", ".join(_EXPORT_SQL.get(c, f"articles.{c}") + f" AS {c}" for c in columns)
     try:
-        cursor = conn.execute(f"SELECT {selected} FROM {source} {clauses} ORDER BY articles.id",
+        # Ordered by the rowid of the table scanned: FTS5 yields rowids in order, so SQLite
+        # needs no sorter (which would hold rows) for either kind of export.
+        order = "articles.id" if fts_query is None else "articles_fts.rowid"
+        cursor = conn.execute(f"SELECT {selected} FROM {source} {clauses} ORDER BY {order}",
                               [*([fts_query] if fts_query is not None else []), *params])
     except sqlite3.OperationalError as error:
         raise ArchiveError(f"the export query was refused: {error}") from error
@@ -295,6 +312,8 @@ class Story:
 def matches_per_day(conn: sqlite3.Connection, where: ArticleFilter) -> list[tuple[str, str, int]]:
     """(day, rule, articles) for each day (UTC, of the articles' dates) and rule matched."""
     clauses, params = where.sql()
+    bound, low = _since_bound(conn, where)
+    clauses, params = clauses + bound, params + low
     return [(day or "undated", rule, count) for day, rule, count in conn.execute(
         f"SELECT date({DAY}) AS day, matches.rule, count(*) FROM matches JOIN articles"
         f" ON articles.id = matches.article_id WHERE 1 {clauses}"
@@ -304,6 +323,8 @@ def matches_per_day(conn: sqlite3.Connection, where: ArticleFilter) -> list[tupl
 def top_stories(conn: sqlite3.Connection, where: ArticleFilter, limit: int = 10) -> list[Story]:
     """Matched stories of the period, by how many outlets carried them, then articles."""
     clauses, params = where.sql()
+    bound, low = _since_bound(conn, where)
+    clauses, params = clauses + bound, params + low
     rows = conn.execute(
         "WITH chosen AS (SELECT DISTINCT coalesce(articles.cluster_id, articles.id) AS cluster"
         f" FROM matches JOIN articles ON articles.id = matches.article_id WHERE 1 {clauses}),"

@@ -141,3 +141,26 @@ def test_pages_follow_one_another(filled: Path) -> None:
         pages = [h.id for offset in (0, 2, 4)
                  for h in archive.search('"taiwan"', limit=2, offset=offset)]
     assert pages == everything and len(everything) == 5
+
+
+def test_a_since_filter_misses_no_article_whatever_its_date(archive: Archive) -> None:
+    """Backfilled, undated, bare-date and far-offset articles: the rowid bound that speeds up
+    a period's search must keep every article the date filter keeps."""
+    dates = ["2026-10-01T23:30:00+14:00", "2026-09-30T12:00:00-12:00", "2026-10-01", None,
+             "2025-01-01T00:00:00+07:00", "2026-10-02T06:59:00+07:00", None,
+             "2026-09-30T23:59:59+00:00", "2026-10-03T00:00:00Z", "2026-09-01"]
+    for number, published in enumerate(dates, start=1):
+        archive.add_article(article(number, f"Pekerja migran {number} pulang.",
+                                    published_at=published))
+    archive.db.execute("UPDATE articles SET first_seen_at = ? WHERE id = 4",
+                       ["2026-09-15T00:00:00+00:00"])  # an undated one seen long ago
+    for since in ("2026-09-30T10:00:00+00:00", "2026-10-01T00:00:00+00:00",
+                  "2026-10-01T23:00:00+00:00", "2030-01-01T00:00:00+00:00"):
+        expected = sorted(row[0] for row in archive.db.conn.execute(
+            f"SELECT id FROM articles WHERE {searching.DAY} >= datetime(?)", [since]))
+        found = sorted(h.id for h in archive.search('"pekerja"', since=since, limit=50))
+        newest = sorted(h.id for h in archive.search('"pekerja"', since=since, limit=50,
+                                                     newest_first=True))
+        exported = [row["id"] for row in archive.export(
+            '"pekerja"', ArticleFilter(since=since), ("id",))]
+        assert found == newest == exported == expected, since
