@@ -33,6 +33,7 @@ SETTINGS = {
     "facet_time_limit_ms": 1000,  # facets over a year of articles
     "sql_time_limit_ms": 3000,
     "default_page_size": 50,
+    "suggest_facets": False,  # trying every column of a large archive on each page is slow
     "allow_download": False,  # the file is the live archive; `pantau export` is for copies
 }
 

@@ -119,7 +119,10 @@ _INFINITE_ID = 2**62
 
 def _first_seen_from(conn: sqlite3.Connection, since: str) -> int | None:
     """The first id first seen at or after ``since`` (ids grow with first_seen_at)."""
-    low, high = conn.execute("SELECT min(id), max(id) FROM articles").fetchone()
+    # Two statements: SQLite answers a lone min() or max() from the b-tree's edge, but
+    # scans the whole table for both at once.
+    low = conn.execute("SELECT min(id) FROM articles").fetchone()[0]
+    high = conn.execute("SELECT max(id) FROM articles").fetchone()[0]
     if low is None:
         return None
     while low < high:
