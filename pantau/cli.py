@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sys
 from collections.abc import Callable
 from dataclasses import asdict
+from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
@@ -35,6 +37,7 @@ from crawler.extract import NO_ARTICLE_JSON, extract_article
 from pantau import __version__
 from pantau.config import DEFAULT_PATH, Config, load
 from pantau.exceptions import PantauError
+from pantau.export import FORMATS, HIT_COLUMNS, export, format_for, hit_row, write_rows
 from pantau.logs import JsonFormatter
 from pantau.pipeline import run_once, user_agent
 from pantau.progress import CrawlProgress
@@ -53,7 +56,8 @@ from pantau.views import (
     sources_table,
     status_dict,
 )
-from storage import Archive, ArchiveError, utcnow
+from storage import Archive, ArchiveError, ArticleFilter, utcnow
+from storage.search import EXPORT_COLUMNS, RANK_CAP
 
 F = TypeVar("F", bound=Callable[..., Any])
 console = Console()
@@ -165,40 +169,184 @@ def crawl(ctx: click.Context, names: tuple[str, ...], no_deliver: bool, as_json:
         print_run_summary(console, summary, archive, config.archive_path, as_json=as_json)
 
 
+def _filter_options(function: F) -> F:
+    """The options that choose articles, shared by ``search`` and ``export``."""
+    options = [
+        click.option("--since", help="Only articles from this date or age on: 2026-11-01, 7d."),
+        click.option("--until", help="Only articles before this date or age."),
+        click.option("-s", "--source", "sources", multiple=True,
+                     help="Only this source (repeat)."),
+        click.option("-l", "--lang", "--language", "languages", multiple=True,
+                     help="Only articles in this language, e.g. id, en (repeat)."),
+        click.option("-r", "--rule", "rules", multiple=True,
+                     help="Only articles this rule matched (repeat)."),
+        click.option("--db", type=click.Path(path_type=Path),
+                     help="The archive (default: config's)."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _article_filter(since: str | None, until: str | None, sources: tuple[str, ...],
+                    languages: tuple[str, ...], rules: tuple[str, ...]) -> ArticleFilter:
+    return ArticleFilter(parse_since(since), parse_since(until), sources, languages, rules)
+
+
 @cli.command()
-@click.argument("query")
+@click.argument("query", required=False)
+@_filter_options
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance",
+              show_default=True, help="Best first, or newest first.")
+@click.option("--newest", is_flag=True, help="Same as --sort date.")
 @click.option("-n", "--limit", default=20, show_default=True, help="Hits to show at most.")
-@click.option("--since", help="Only articles from this date or age on: 2026-11-01, 7d, 12h.")
-@click.option("--until", help="Only articles before this date or age.")
-@click.option("-s", "--source", "sources", multiple=True, help="Only this source (repeat).")
-@click.option("-l", "--language", "languages", multiple=True,
-              help="Only articles in this language, e.g. id, en (repeat).")
-@click.option("--newest", is_flag=True, help="Newest first instead of best first.")
-@click.option("--db", type=click.Path(path_type=Path), help="The archive (default: config's).")
-@click.option("--json", "as_json", is_flag=True, help="Print hits as JSON.")
+@click.option("--offset", default=0, help="Skip this many hits (the next page).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", *FORMATS]),
+              default="table", show_default=True, help="How to print the hits.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.pass_context
 @friendly_errors
-def search(ctx: click.Context, query: str, limit: int, since: str | None, until: str | None,
-           sources: tuple[str, ...], languages: tuple[str, ...], newest: bool, db: Path | None,
+def search(ctx: click.Context, query: str | None, since: str | None, until: str | None,
+           sources: tuple[str, ...], languages: tuple[str, ...], rules: tuple[str, ...],
+           db: Path | None, sort: str, newest: bool, limit: int, offset: int, fmt: str,
            as_json: bool) -> None:
     """Full-text search of the archive, in the rules' query language.
 
+    Each hit comes with a snippet (hits in **bold**), the terms that hit, the rules that
+    matched it and how many outlets carried the story. Without QUERY, --rule lists the
+    articles a rule matched, newest first.
+
     \b
     Examples:
-      pantau search '"pekerja migran" Jepang'
-      pantau search 'EPS-TOPIK OR "G to G"' --since 30d
-      pantau search 'title:deportasi NOT "PMI manufaktur"' --json
-      pantau search '~penempatan Taiwan' --newest
+      pantau search '"pekerja migran" Jepang' --since 30d
+      pantau search 'EPS-TOPIK OR "G to G"' --sort date --format csv > hits.csv
+      pantau search 'title:deportasi NOT "PMI manufaktur"' --lang id --json
+      pantau search --rule perdagangan-orang --since 7d
     """
-    parsed = parse(query)
+    if query is None and not rules:
+        raise click.UsageError("give a QUERY, or --rule to list what a rule matched")
+    parsed = parse(query) if query is not None else None
+    where = _article_filter(since, until, sources, languages, rules)
     with Archive.open(db or _config(ctx).archive_path) as archive:
-        hits = archive.search(parsed.fts, terms=parsed.labelled_patterns, limit=limit,
-                              since=parse_since(since), until=parse_since(until),
-                              sources=sources, languages=languages, newest_first=newest)
-    if as_json:
-        click.echo(json.dumps([asdict(hit) for hit in hits], ensure_ascii=False, indent=2))
+        page = archive.search_page(parsed.fts if parsed else None, where,
+                                   terms=parsed.labelled_patterns if parsed else (),
+                                   limit=limit, offset=offset,
+                                   newest_first=newest or sort == "date")
+    fmt = "json" if as_json else fmt
+    if fmt == "table":
+        console.print(hits_table(page.hits, query or f"rule {', '.join(rules)}"))
     else:
-        console.print(hits_table(hits, query))
+        write_rows((hit_row(hit) for hit in page.hits), fmt, sys.stdout,
+                   HIT_COLUMNS)
+    if page.capped:
+        err_console.print(f"[dim]more than {RANK_CAP:,} articles match: only the newest "
+                          f"{RANK_CAP:,} were ranked; narrow with --since or more words[/]")
+
+
+@cli.command("export")
+@click.argument("query", required=False)
+@_filter_options
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS),
+              help="Default: from the --out file's suffix, else ndjson.")
+@click.option("-o", "--out", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write here instead of to standard output.")
+@click.option("--columns", help=f"Comma-separated columns (default: all): "
+                                f"{', '.join(EXPORT_COLUMNS)}.")
+@click.option("--no-text", is_flag=True, help="Leave out the article text.")
+@click.pass_context
+@friendly_errors
+def export_command(ctx: click.Context, query: str | None, since: str | None,
+                   until: str | None, sources: tuple[str, ...], languages: tuple[str, ...],
+                   rules: tuple[str, ...], db: Path | None, fmt: str | None,
+                   out: Path | None, columns: str | None, no_text: bool) -> None:
+    """Export articles (all, a date range, a query's hits) as CSV, JSON or NDJSON.
+
+    Rows are written as they are read, oldest archived first, so any size of export runs
+    in the memory of one article. The columns are described in docs/export.md.
+
+    \b
+    Examples:
+      pantau export --since 2026-11-01 --until 2026-12-01 -o november.csv
+      pantau export '~penempatan Taiwan' --since 90d --no-text -o taiwan.json
+      pantau export --rule perdagangan-orang --format ndjson > tppo.ndjson
+    """
+    chosen = tuple(c.strip() for c in columns.split(",")) if columns else EXPORT_COLUMNS
+    chosen = tuple(c for c in chosen if not (no_text and c == "text"))
+    fmt = format_for(out, fmt)
+    parsed = parse(query) if query is not None else None
+    where = _article_filter(since, until, sources, languages, rules)
+    with Archive.open(db or _config(ctx).archive_path) as archive:
+        if out is None:
+            written = export(archive, parsed.fts if parsed else None, where, fmt,
+                             sys.stdout, chosen)
+        else:
+            with out.open("w", encoding="utf-8", newline="") as file:
+                written = export(archive, parsed.fts if parsed else None, where, fmt, file,
+                                 chosen)
+    err_console.print(f"{written:,} articles exported" + (f" to {out}" if out else ""))
+
+
+@cli.command()
+@click.option("--db", type=click.Path(path_type=Path), help="The archive (default: config's).")
+@click.option("-h", "--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; anything but loopback exposes the archive.")
+@click.option("-p", "--port", default=8001, show_default=True, help="The port to listen on.")
+@click.option("--immutable", is_flag=True,
+              help="Serve a copy that nothing writes to (faster; misses later articles).")
+@click.pass_context
+@friendly_errors
+def serve(ctx: click.Context, db: Path | None, host: str, port: int, immutable: bool) -> None:
+    """Browse the archive in Datasette, read-only: search, facets, canned queries.
+
+    \b
+    Examples:
+      pantau serve                         # http://127.0.0.1:8001/
+      pantau serve --db archive-copy.db --immutable --port 8080
+    """
+    from pantau.serve import check_host
+    from pantau.serve import serve as run_server
+
+    path = db or _config(ctx).archive_path
+    if warning := check_host(host):
+        err_console.print(f"[yellow]{escape(warning)}[/]")
+    err_console.print(f"Serving {path} read-only on http://{host}:{port}/ (Ctrl-C stops)")
+    run_server(path, host=host, port=port, immutable=immutable)
+
+
+@cli.command()
+@click.option("--since", default="7d", show_default=True,
+              help="Start of the period: a date or an age (7d).")
+@click.option("--until", help="End of the period (default: now).")
+@click.option("-o", "--out", type=click.Path(path_type=Path, dir_okay=False),
+              default="report.html", show_default=True, help="The HTML file to write.")
+@click.option("--db", type=click.Path(path_type=Path), help="The archive (default: config's).")
+@click.pass_context
+@friendly_errors
+def report(ctx: click.Context, since: str, until: str | None, out: Path,
+           db: Path | None) -> None:
+    """Write the weekly briefing as one self-contained HTML page.
+
+    Matches per rule per day (a chart), the stories most outlets carried, sources gone
+    silent (judged against the config's sources) and alerts that did not get through.
+
+    \b
+    Examples:
+      pantau report --since 7d --out report.html
+      pantau report --since 2026-11-01 --until 2026-12-01 --out november.html
+    """
+    from pantau.report import write_report
+
+    path: Path = ctx.obj
+    config = _config(ctx) if db is None or path.exists() else None
+    start = datetime.fromisoformat(parse_since(since) or since)
+    end = datetime.fromisoformat(parse_since(until) or until) if until else datetime.now(UTC)
+    archive_path = db if db is not None else _config(ctx).archive_path
+    with Archive.open(archive_path) as archive:
+        briefing = write_report(archive, out, start, end, config.sources if config else None)
+    if config is None:
+        err_console.print(f"[dim]{path} does not exist: silent sources are not judged[/]")
+    console.print(f"Wrote {out}: {len(briefing.stories)} top stories, "
+                  f"{len(briefing.silent)} silent sources, {len(briefing.failed)} failed alerts.")
 
 
 @cli.group(invoke_without_command=True)

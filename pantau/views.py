@@ -38,9 +38,12 @@ def hits_table(hits: Sequence[SearchHit], query: str) -> Table:
         story += highlighted(hit.snippet)
         if hit.terms:
             story += f"\n[dim]terms: {escape(', '.join(hit.terms))}[/]"
+        if hit.rules:
+            story += f"\n[dim]rules: {escape(', '.join(hit.rules))}[/]"
         if hit.cluster_size > 1:
             story += f"\n[dim]also carried by {hit.cluster_size - 1} other outlet(s)[/]"
-        table.add_row(str(hit.id), story, hit.source, (hit.published_at or "")[:16])
+        source = hit.source + (f"\n[dim]{escape(hit.language)}[/]" if hit.language else "")
+        table.add_row(str(hit.id), story, source, (hit.published_at or "")[:16])
     return table
 
 

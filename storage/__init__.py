@@ -19,6 +19,7 @@ from storage.models import (
     SearchHit,
     SourceHealth,
 )
+from storage.search import ArticleFilter, SearchPage, Story
 
 __all__ = [
     "Alert",
@@ -27,6 +28,7 @@ __all__ = [
     "ArchiveError",
     "ArchiveVersionError",
     "Article",
+    "ArticleFilter",
     "ArticleRecord",
     "AttemptResult",
     "CrawlCounts",
@@ -37,7 +39,9 @@ __all__ = [
     "PageRecord",
     "Pattern",
     "SearchHit",
+    "SearchPage",
     "SourceHealth",
+    "Story",
     "analyse",
     "content_hash",
     "stem",

@@ -22,7 +22,8 @@ from typing import IO, Any, Self
 
 import sqlite_utils
 
-from storage.analysis import Analysed, Pattern, analyse
+from storage import search as queries
+from storage.analysis import Pattern, analyse
 from storage.exceptions import ArchiveError, ArchiveVersionError
 from storage.models import (
     Alert,
@@ -40,6 +41,7 @@ from storage.models import (
 )
 from storage.neardup import MIN_PROBE_HITS, is_copy, probes
 from storage.schema import MIGRATIONS
+from storage.search import ArticleFilter, SearchPage, Story
 
 if sys.platform != "win32":
     import fcntl
@@ -597,50 +599,49 @@ class Archive:
 
     # -- search -------------------------------------------------------------------------------
 
-    def search(self, fts_query: str, *, terms: Sequence[tuple[str, Pattern]] = (),
-               limit: int = 20, since: str | None = None, until: str | None = None,
-               sources: Iterable[str] = (), languages: Iterable[str] = (),
+    def search(self, fts_query: str | None, *, terms: Sequence[tuple[str, Pattern]] = (),
+               limit: int = 20, offset: int = 0, since: str | None = None,
+               until: str | None = None, sources: Iterable[str] = (),
+               languages: Iterable[str] = (), rules: Iterable[str] = (),
                newest_first: bool = False) -> list[SearchHit]:
         """Articles matching an FTS5 query, best (or newest) first, explained.
 
         ``terms`` are the query's positive terms (label, analysed pattern): each hit lists
         those it contains and a snippet with them in ``**bold**``. ``since``/``until`` bound
-        the article's date: published if known, else first seen.
+        the article's date: published if known, else first seen. ``rules`` keeps articles
+        those rules matched; without a query they are listed newest first with the snippet
+        their match recorded. See :func:`storage.search.search`.
         """
-        where, params = _search_filter(since, until, list(sources), list(languages))
-        order = f"{_DAY} DESC, articles.id DESC" if newest_first else \
-            "bm25(articles_fts, 4.0, 1.0, 4.0, 1.0)"
-        try:
-            rows = self._search_rows(fts_query, where, params, order, limit)
-        except sqlite3.OperationalError as error:
-            raise ArchiveError(f"the search query was refused: {error}") from error
-        return [_explained(row, terms) for row in rows]
+        where = ArticleFilter(since, until, tuple(sources), tuple(languages), tuple(rules))
+        return self.search_page(fts_query, where, terms=terms, limit=limit, offset=offset,
+                                newest_first=newest_first).hits
 
-    def _search_rows(self, fts_query: str, where: str, params: list[Any], order: str,
-                     limit: int) -> list[dict[str, Any]]:
-        return list(self.db.query(
-            "SELECT articles.id, articles.title, articles.text, url, source, published_at,"
-            " first_seen_at, snippet(articles_fts, 1, '**', '**', ' … ', 24) AS fts_snippet,"
-            " (SELECT count(*) FROM articles AS c"
-            " WHERE c.cluster_id = articles.cluster_id) AS cluster_size"
-            " FROM articles_fts JOIN articles ON articles.id = articles_fts.rowid"
-            f" WHERE articles_fts MATCH ? {where} ORDER BY {order} LIMIT ?",
-            [fts_query, *params, limit],
-        ))
+    def search_page(self, fts_query: str | None, where: ArticleFilter, *,
+                    terms: Sequence[tuple[str, Pattern]] = (), limit: int = 20,
+                    offset: int = 0, newest_first: bool = False) -> SearchPage:
+        """One page of hits, saying whether only the newest matches could be ranked."""
+        return queries.search(self.db.conn, fts_query, where, terms=terms, limit=limit,
+                             offset=offset, newest_first=newest_first)
 
     def search_days(self, fts_query: str, *, since: str | None = None,
                     until: str | None = None, sources: Iterable[str] = (),
                     languages: Iterable[str] = ()) -> dict[str, int]:
         """How many articles match an FTS5 query on each day (UTC), oldest day first."""
-        where, params = _search_filter(since, until, list(sources), list(languages))
-        try:
-            rows = self.db.conn.execute(
-                f"SELECT date({_DAY}) AS day, count(*) FROM articles_fts JOIN articles"
-                f" ON articles.id = articles_fts.rowid WHERE articles_fts MATCH ? {where}"
-                " GROUP BY day ORDER BY day", [fts_query, *params]).fetchall()
-        except sqlite3.OperationalError as error:
-            raise ArchiveError(f"the search query was refused: {error}") from error
-        return {day or "undated": count for day, count in rows}
+        where = ArticleFilter(since, until, tuple(sources), tuple(languages))
+        return queries.search_days(self.db.conn, fts_query, where)
+
+    def export(self, fts_query: str | None, where: ArticleFilter,
+               columns: Sequence[str] = queries.EXPORT_COLUMNS) -> Iterator[dict[str, Any]]:
+        """Every selected article, one row at a time, in archive order (constant memory)."""
+        return queries.export_rows(self.db.conn, fts_query, where, columns)
+
+    def matches_per_day(self, where: ArticleFilter) -> list[tuple[str, str, int]]:
+        """(day, rule, articles) for each day and rule, for the briefing's chart."""
+        return queries.matches_per_day(self.db.conn, where)
+
+    def top_stories(self, where: ArticleFilter, limit: int = 10) -> list[Story]:
+        """The matched stories of a period carried by the most outlets."""
+        return queries.top_stories(self.db.conn, where, limit)
 
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables, for summaries and status."""
@@ -708,44 +709,6 @@ def _alert_filter(status: str | None, ids: list[int] | None, destination: str | 
         clauses.append(f"alerts.id IN ({','.join('?' * len(ids))})")
         params.extend(ids)
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
-
-
-def _explained(row: dict[str, Any], terms: Sequence[tuple[str, Pattern]]) -> SearchHit:
-    """A search hit with the terms it contains and a snippet that highlights them."""
-    text, fts_snippet = row.pop("text"), row.pop("fts_snippet")
-    if not terms:  # a raw FTS5 query: FTS5's own snippet of the text
-        return SearchHit(**row, snippet=fts_snippet)
-    analysed = Analysed(row["title"], text)
-    hit = [label for label, pattern in terms if analysed.matches(pattern)]
-    snippet = analysed.snippet([pattern for _, pattern in terms], width=24)
-    return SearchHit(**row, snippet=snippet, terms=tuple(dict.fromkeys(hit)))
-
-
-_DAY = "datetime(coalesce(articles.published_at, articles.first_seen_at))"
-
-
-def _search_filter(since: str | None, until: str | None, sources: list[str],
-                   languages: list[str]) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    day = _DAY
-    if since:
-        clauses.append(f"{day} >= datetime(?)")
-        params.append(since)
-    if until:
-        clauses.append(f"{day} < datetime(?)")
-        params.append(until)
-    if sources:
-        clauses.append(f"articles.source IN ({','.join('?' * len(sources))})")
-        params.extend(sources)
-    if languages:
-        # "id" also takes "id-ID": a rule names languages, pages may name regions too.
-        clauses.append("(" + " OR ".join(["lower(articles.language) = ?"
-                                          " OR lower(articles.language) LIKE ?"] * len(languages))
-                       + ")")
-        for language in languages:
-            params.extend([language.lower(), language.lower() + "-%"])
-    return "".join(f" AND {clause}" for clause in clauses), params
 
 
 def _article(row: dict[str, Any]) -> Article:

@@ -127,8 +127,10 @@ class SearchHit:
     published_at: str | None
     first_seen_at: str
     snippet: str
-    cluster_size: int
+    cluster_size: int  # articles carrying the story: this one and its near-duplicates
     terms: tuple[str, ...] = ()
+    language: str | None = None
+    rules: tuple[str, ...] = ()  # rules that matched this article
 
 
 @dataclass(frozen=True)

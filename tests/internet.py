@@ -109,11 +109,11 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             headers = {k.lower(): v for k, v in self.headers.items()}
             hit = Hit(self.path, headers, time.monotonic())
+            site.record(hit)  # on arrival: a test can see a request its slow answer holds up
             reply = site.answer(self.path, headers)
             if reply.delay:
                 time.sleep(reply.delay)
             hit.status, hit.size = reply.status, len(reply.body)
-            site.record(hit)
             try:
                 self.send_response(reply.status)
                 for name, value in reply.headers.items():
