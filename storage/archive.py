@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, fields
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any, Self
 
@@ -39,7 +39,7 @@ from storage.models import (
     SearchHit,
     SourceHealth,
 )
-from storage.neardup import MIN_PROBE_HITS, is_copy, probes
+from storage.neardup import MIN_SHARED, is_copy, sample
 from storage.schema import MIGRATIONS
 from storage.search import ArticleFilter, SearchPage, Story
 
@@ -49,12 +49,18 @@ if sys.platform != "win32":
 logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
+NEAR_DUP_WINDOW = timedelta(days=7)  # how far back a new article looks for the story it copies
+SHINGLES_MIGRATION = 7  # the migration that added article_shingles
 _WHITESPACE = re.compile(r"\s+")
 
 
 def utcnow() -> str:
     """The current time as the archive writes it: ISO 8601, UTC, whole seconds."""
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _ago(span: timedelta) -> str:
+    return (datetime.now(UTC) - span).isoformat(timespec="seconds")
 
 
 def content_hash(text: str) -> str:
@@ -118,6 +124,27 @@ class Archive:
                 for statement in _statements(script):
                     self.db.conn.execute(statement)
                 self.db.conn.execute(f"PRAGMA user_version = {number}")
+        if 0 < version < SHINGLES_MIGRATION <= len(MIGRATIONS):
+            # The sample cannot be computed in SQL: fill it here for the articles a new copy
+            # could still be compared with.
+            self.sample_shingles(self._first_id_since(self.db, _ago(NEAR_DUP_WINDOW)))
+
+    def sample_shingles(self, from_id: int = 0, batch: int = 2000) -> int:
+        """Fill ``article_shingles`` for articles from ``from_id`` on that have no sample yet;
+        returns how many articles were sampled."""
+        done = 0
+        position = from_id
+        while rows := self.db.conn.execute(
+                "SELECT id, text FROM articles WHERE id >= ? AND NOT EXISTS (SELECT 1 FROM"
+                " article_shingles WHERE article_id = articles.id) ORDER BY id LIMIT ?",
+                [position, batch]).fetchall():
+            with self.write() as db:
+                db.conn.executemany(
+                    "INSERT INTO article_shingles (hash, article_id) VALUES (?, ?)",
+                    [(value, row[0]) for row in rows for value in sample(row[1])])
+            done += len(rows)
+            position = rows[-1][0] + 1
+        return done
 
     @property
     def schema_version(self) -> int:
@@ -254,6 +281,26 @@ class Archive:
             db.execute("UPDATE articles SET cluster_id = ? WHERE id = ?", [cluster, article_id])
         return article_id
 
+    @staticmethod
+    def _first_id_since(db: sqlite_utils.Database, stamp: str) -> int:
+        """The first article first seen at or after ``stamp``, by binary search over ids (ids
+        and ``first_seen_at`` grow together): a few point lookups, no scan."""
+        conn = db.conn
+        low = conn.execute("SELECT id FROM articles ORDER BY id LIMIT 1").fetchone()
+        high = conn.execute("SELECT id FROM articles ORDER BY id DESC LIMIT 1").fetchone()
+        if low is None:
+            return 0
+        low_id, high_id = int(low[0]), int(high[0])
+        while low_id < high_id:
+            middle = (low_id + high_id) // 2
+            found, seen = conn.execute("SELECT id, first_seen_at FROM articles WHERE id >= ?"
+                                       " ORDER BY id LIMIT 1", [middle]).fetchone()
+            if seen >= stamp:
+                high_id = int(found)
+            else:
+                low_id = int(found) + 1
+        return low_id
+
     def _cluster_of(self, db: sqlite_utils.Database, article_id: int, digest: str,
                     text: str) -> int:
         """The cluster a new article joins: an identical body's, a near copy's, or its own."""
@@ -261,14 +308,20 @@ class Archive:
                                " content_hash = ? AND id != ?", [digest, article_id]).fetchone()
         if same[0] is not None:
             return int(same[0])
-        hits: dict[int, int] = {}
-        for phrase in probes(text):
-            for (rowid,) in db.conn.execute(
-                    "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid != ?"
-                    " ORDER BY rowid DESC LIMIT 20", [phrase, article_id]):
-                hits[rowid] = hits.get(rowid, 0) + 1
-        likely = sorted((n, rowid) for rowid, n in hits.items() if n >= MIN_PROBE_HITS)
-        for _, rowid in reversed(likely[-5:]):
+        hashes = sample(text)
+        if not hashes:
+            return article_id
+        # Copies of a story appear within days of it: only the recent part of the sample index
+        # is read, so the cost stays flat however big the archive grows.
+        floor = self._first_id_since(db, _ago(NEAR_DUP_WINDOW))
+        marks = ",".join("?" * len(hashes))
+        candidates = db.conn.execute(
+            f"SELECT article_id, count(*) AS shared FROM article_shingles WHERE hash IN ({marks})"
+            " AND article_id >= ? GROUP BY article_id HAVING shared >= ?"
+            " ORDER BY shared DESC, article_id LIMIT 5", [*hashes, floor, MIN_SHARED]).fetchall()
+        db.conn.executemany("INSERT INTO article_shingles (hash, article_id) VALUES (?, ?)",
+                            [(value, article_id) for value in hashes])
+        for rowid, _ in candidates:
             other, cluster = db.conn.execute(
                 "SELECT text, coalesce(cluster_id, id) FROM articles WHERE id = ?",
                 [rowid]).fetchone()

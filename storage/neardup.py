@@ -1,20 +1,23 @@
 """Near-duplicate articles: a wire story lightly edited by the outlet that carries it.
 
-Finding: a few word 3-shingles spread over the new body are looked up as phrases in the archive's
-own FTS5 index, so the articles that might be copies are found by index lookups, never by
-comparing with the whole archive. Deciding: a candidate is a copy only if most of the shorter
-body's shingles occur in the other (containment). A syndicated copy keeps nearly all its
-shingles even when the outlet trims the last paragraphs or rewrites a sentence; two different
-stories on one topic share a phrase or two ("pekerja migran Indonesia"), not most of them.
+Finding: each article keeps a sample of its word 3-shingles, as 63-bit hashes in the archive's
+``article_shingles`` table. The sample is chosen by content (the shingles whose hash falls in
+one residue class), not by position, so a copy whose lead or last paragraph changed still
+samples the same shingles; the new body's sample is looked up in that table's index, a few
+B-tree lookups whatever the archive's size. Deciding: a candidate is a copy only if most of
+the shorter body's shingles occur in the other (containment). A syndicated copy keeps nearly all
+its shingles even when the outlet trims the last paragraphs or rewrites a sentence; two
+different stories on one topic share a phrase or two ("pekerja migran Indonesia"), not most.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 SHINGLE = 3
-PROBES = 8  # phrases looked up per new article
-MIN_PROBE_HITS = 2  # a candidate must share at least this many of them
+SAMPLE_EVERY = 8  # about one shingle in this many is kept in the sample
+MIN_SHARED = 3  # a candidate must share at least this many sampled shingles
 MIN_CONTAINMENT = 0.6  # share of the shorter body's shingles found in the other
 MIN_WORDS = 40  # shorter bodies are only clustered when identical
 _WORD = re.compile(r"[^\W_]+")
@@ -31,21 +34,22 @@ def shingles(text: str) -> set[str]:
     return {" ".join(found[i:i + SHINGLE]) for i in range(max(0, len(found) - SHINGLE + 1))}
 
 
-def probes(text: str) -> list[str]:
-    """A few FTS5 phrase queries, spread over the body, of words distinctive enough to look up.
-
-    Empty for a body too short to cluster by similarity.
-    """
+def sample(text: str) -> list[int]:
+    """The body's sampled shingle hashes (signed 63-bit, for SQLite); empty for a body too
+    short to cluster by similarity."""
     found = words(text)
     if len(found) < MIN_WORDS:
         return []
-    usable = [i for i in range(len(found) - SHINGLE + 1)
-              if all(len(w) >= 4 and not w.isdigit() for w in found[i:i + SHINGLE])]
-    if not usable:
-        return []
-    step = max(1, len(usable) // PROBES)
-    chosen = usable[step // 2::step][:PROBES]
-    return ['text : "' + " ".join(found[i:i + SHINGLE]) + '"' for i in chosen]
+    kept = set()
+    for i in range(len(found) - SHINGLE + 1):
+        gram = found[i:i + SHINGLE]
+        if any(len(word) < 4 or word.isdigit() for word in gram):
+            continue  # "di dan yang": shared by every story, useless to find copies
+        digest = int.from_bytes(hashlib.blake2b(" ".join(gram).encode(),
+                                                digest_size=8).digest(), "big") >> 1
+        if digest % SAMPLE_EVERY == 0:
+            kept.add(digest)
+    return sorted(kept)
 
 
 def containment(one: set[str], two: set[str]) -> float:

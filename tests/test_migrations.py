@@ -4,6 +4,7 @@ and an online backup is a working archive."""
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from storage import Archive, ArticleRecord
 from storage.analysis import analyse
 from storage.schema import MIGRATIONS
+from tests.test_crawl import WIRE
 
 
 def archive_at(path: Path, version: int) -> None:
@@ -56,3 +58,22 @@ def test_an_online_backup_is_a_working_archive(tmp_path: Path) -> None:
     with Archive.open(tmp_path / "copy.db") as copy:
         assert copy.counts()["articles"] == 2  # a snapshot: later writes are not in it
         assert {hit.id for hit in copy.search('"jepang"')} == {1, 2}
+
+
+def test_an_upgrade_samples_recent_articles_so_their_copies_are_found(tmp_path: Path) -> None:
+    path = tmp_path / "v6.db"
+    archive_at(path, 6)
+    body = "\n".join(WIRE)
+    conn = sqlite3.connect(path)
+    conn.create_function("pantau_analyze", 1, analyse, deterministic=True)
+    conn.execute("UPDATE articles SET first_seen_at = ?",
+                 [datetime.now(UTC).isoformat(timespec="seconds")])
+    conn.execute("UPDATE articles SET text = ? WHERE id = 1", [body])
+    conn.commit()
+    conn.close()
+    with Archive.open(path) as archive:
+        copy = archive.add_article(ArticleRecord(
+            url="https://b.id/1", canonical_url="https://b.id/1", source="other", title="Salinan",
+            text="KUPANG (ANTARA) - " + body.replace("seorang", "satu orang")))
+        assert copy is not None
+        assert archive.article(copy).cluster_id == 1  # type: ignore[union-attr]
