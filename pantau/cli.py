@@ -555,6 +555,21 @@ def run(ctx: click.Context) -> None:
 
 
 @cli.command()
+@click.pass_context
+@friendly_errors
+def worker(ctx: click.Context) -> None:
+    """Crawl for a cluster: take requests from its Redis, push extracted articles back.
+
+    Needs the [cluster] table of the config; `pantau run` on the archive node feeds the
+    crawls. SIGTERM or Ctrl-C stops it; what it had not finished goes back to the queue.
+    """
+    from pantau.cluster import run_worker
+
+    config = _config(ctx)
+    run_on_reactor(lambda: run_worker(config), handle_signals=False)
+
+
+@cli.command()
 @click.option("--db", type=click.Path(path_type=Path), help="The archive (default: config's).")
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 @click.pass_context
