@@ -182,6 +182,21 @@ def _with_template_paths(tables: Any, path: Path) -> Any:
             and table["template"] else table for table in tables]
 
 
+def load_for_worker(path: str | Path = DEFAULT_PATH) -> Config:
+    """The config as a cluster worker reads it: ``[pantau]`` and ``[cluster]`` only.
+
+    Sources come from the archive node with each crawl, and destinations' secrets need not
+    be set on crawl machines.
+    """
+    path = Path(path)
+    data = _read(path)
+    _check_keys(data, {"pantau", "sources", "rules", "destinations", "cluster"}, path, "")
+    reader = _Reader(path, os.environ)
+    settings = reader.build(Settings, data.get("pantau", {}), "pantau")
+    cluster = reader.build(Cluster, data["cluster"], "cluster") if "cluster" in data else None
+    return Config(path, settings, (), (), (), cluster)
+
+
 def load_sources(path: str) -> list[Source]:
     """The sources of the config at ``path`` (for Scrapy's spider loader).
 

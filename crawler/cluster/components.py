@@ -84,8 +84,7 @@ class ClusterScheduler(Scheduler):
         self.spider = spider
         self.queue = ReliableQueue(server=self.server, spider=spider, key=self.queue_key,
                                    serializer=self.serializer)
-        if not self.df:
-            self.df = ClusterDupeFilter.from_spider(spider)
+        self.df = ClusterDupeFilter.from_spider(spider)
         if waiting := len(self.queue):
             logger.info("%d requests are queued in Redis already", waiting)
 
