@@ -229,6 +229,8 @@ class Daemon:
             metrics.CONFIG_ERRORS.inc()
             return
         old_sources = {s.name: s for s in self.config.sources}
+        if new.cluster != self.config.cluster:
+            logger.warning("the [cluster] table changed: that applies after a restart")
         self.config = new
         for job in self.scheduler.get_jobs():
             if job.id.startswith("crawl:") and job.id[6:] not in {s.name for s in new.sources}:

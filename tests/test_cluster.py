@@ -24,7 +24,11 @@ from scrapy_redis.spiders import RedisSpider
 from crawler import Source, crawl_settings
 from crawler.cluster import ArchiveNode, Broker, ClusterSpider, Keys, worker_settings
 from crawler.cluster.spider import START_LEASE_KEY
-from crawler.cluster.wire import dumps, loads
+from crawler.cluster.wire import dumps, loads, page_message
+from crawler.extract import Extracted
+from crawler.items import PageItem
+from pantau.config import load, load_for_worker
+from pantau.exceptions import ConfigError
 from storage import Archive
 from tests.internet import NOW, Reply, Site, article_page, html
 from tests.redis_server import RedisServer, redis_server_binary
@@ -113,6 +117,47 @@ def test_requests_travel_as_json_and_come_back_whole() -> None:
     assert back.meta == request.meta and back.headers == request.headers
     with pytest.raises(TypeError, match="cannot send a"):
         dumps({"callback": object()})
+
+
+def test_a_node_that_died_while_storing_stores_again_and_closes_the_run(
+        redis_server: RedisServer, tmp_path: Path) -> None:
+    cluster = broker(redis_server, lease=60)
+    source = Source(name="news", feeds=("http://127.0.0.1:9/rss",), allow_private=True)
+    extracted = Extracted(title="PMI dipulangkan", text=" ".join(story(1)), published_at=None,
+                          published_from=None, language="id", author=None, sitename=None,
+                          canonical_url=None)
+    with Archive.open(tmp_path / "archive.db") as archive:
+        node = ArchiveNode(cluster, archive)
+        run = str(node.feed(source))
+        assert node.feed(source) is None  # one crawl of a source at a time
+        ((lease, _),) = cluster.claim(cluster.keys.start)
+        item = PageItem(url="http://127.0.0.1:9/berita/1", source="news", status=200,
+                        bodies=(), is_html=True, extracted=extracted)
+        cluster.settle(run, lease=lease, results=[page_message(item, run)],
+                       counts={"pages": 2, "requests": 2})
+        assert node.take(timeout=0.1) and node.close_runs() == []  # taken, then the node died
+    with Archive.open(tmp_path / "archive.db") as archive:
+        node = ArchiveNode(cluster, archive)
+        assert node.recover() == 1
+        assert node.store(node.take(timeout=0.1)).new_articles == 1
+        assert node.close_runs() == [int(run)]
+        (row,) = archive.crawl_runs(source="news")
+        assert (row.status, row.pages, row.requests, row.new_articles) == ("finished", 2, 2, 1)
+        assert node.open_runs() == {} and node.feed(source) is not None
+
+
+def test_a_worker_reads_only_what_it_needs_of_the_config(tmp_path: Path) -> None:
+    config = tmp_path / "pantau.toml"
+    config.write_text('[cluster]\nredis = "redis://10.0.0.5:6379/0"\nlease = "30s"\n'
+                      '[[destinations]]\nname = "desk"\ntype = "slack"\n'
+                      'url = "${UNSET_ON_CRAWL_MACHINES}"\n', encoding="utf-8")
+    worker = load_for_worker(config)
+    assert worker.cluster is not None and worker.cluster.seconds("lease") == 30
+    with pytest.raises(ConfigError, match="UNSET_ON_CRAWL_MACHINES"):
+        load(config)
+    config.write_text('[cluster]\nredis = "10.0.0.5:6379"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"cluster: redis '10.0.0.5:6379' is not a Redis URL"):
+        load_for_worker(config)
 
 
 # -- scrapy-redis's start() bridge --------------------------------------------------------------
