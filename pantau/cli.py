@@ -703,6 +703,25 @@ def run(ctx: click.Context) -> None:
 
 
 @cli.command()
+@click.option("-p", "--processes", type=click.IntRange(min=1),
+              help="Extraction processes (default: one per core).")
+@click.pass_context
+@friendly_errors
+def worker(ctx: click.Context, processes: int | None) -> None:
+    """Crawl for a cluster: take requests from its Redis, push extracted articles back.
+
+    Needs the [cluster] table of the config; `pantau run` on the archive node feeds the
+    crawls. SIGTERM or Ctrl-C stops it; what it had not finished goes back to the queue.
+    """
+    from pantau.cluster import run_worker
+    from pantau.config import load_for_worker
+
+    config = load_for_worker(ctx.obj)
+    overrides = {"PANTAU_EXTRACT_PROCESSES": processes} if processes else {}
+    run_on_reactor(lambda: run_worker(config, overrides), handle_signals=False)
+
+
+@cli.command()
 @click.option("--db", type=click.Path(path_type=Path), help="The archive (default: config's).")
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 @click.pass_context

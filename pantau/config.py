@@ -19,10 +19,12 @@ import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from alerts import Destination, QuerySyntaxError, Rule, default_rule_pack
 from crawler import Source
+from crawler.sources import parse_duration
 from pantau.exceptions import ConfigError
 
 T = TypeVar("T")
@@ -70,6 +72,44 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class Cluster:
+    """The ``[cluster]`` table: crawl on many machines through Redis (docs/scaling.md).
+
+    Without it Pantau crawls in its own process and needs no Redis.
+    """
+
+    redis: str = field(metadata={
+        "help": "the Redis the daemon and `pantau worker`s share: redis://host:6379/0, "
+                "rediss:// for TLS, a password as redis://:${REDIS_PASSWORD}@host"})
+    prefix: str = field(default="pantau", metadata={
+        "help": "prefix of the cluster's Redis keys (installations sharing a Redis differ)"})
+    lease: str = field(default="2m", metadata={
+        "help": "how soon a request taken by a worker that died goes back to the queue"})
+    max_deliveries: int = field(default=3, metadata={
+        "help": "a request whose workers keep dying is given up after this many tries"})
+    remember: str = field(default="30d", metadata={
+        "help": "how long workers remember an article URL after it was last listed"})
+    run_timeout: str = field(default="1h", metadata={
+        "help": "a crawl run still unfinished after this is closed as stopped"})
+
+    def __post_init__(self) -> None:
+        if urlsplit(self.redis).scheme not in ("redis", "rediss", "unix"):
+            raise ValueError(f"redis {self.redis!r} is not a Redis URL; write it as "
+                             "redis://host:6379/0")
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+", self.prefix):
+            raise ValueError("prefix may hold only letters, digits, '.', '-' and '_'")
+        for name in ("lease", "remember", "run_timeout"):
+            if parse_duration(getattr(self, name), name).total_seconds() < 1:
+                raise ValueError(f"{name} must be at least 1s")
+        if self.max_deliveries < 1:
+            raise ValueError("max_deliveries must be at least 1")
+
+    def seconds(self, name: str) -> float:
+        """A duration field in seconds."""
+        return parse_duration(getattr(self, name), name).total_seconds()
+
+
+@dataclass(frozen=True)
 class Config:
     """A loaded, validated pantau.toml."""
 
@@ -78,6 +118,7 @@ class Config:
     sources: tuple[Source, ...]
     rules: tuple[Rule, ...]
     destinations: tuple[Destination, ...]
+    cluster: Cluster | None = None
 
     @property
     def archive_path(self) -> Path:
@@ -117,7 +158,7 @@ def load(path: str | Path = DEFAULT_PATH, environ: typing.Mapping[str, str] | No
 def from_dict(data: dict[str, Any], path: Path,
               environ: typing.Mapping[str, str]) -> Config:
     """Validate an already parsed config (see :func:`load`)."""
-    _check_keys(data, {"pantau", "sources", "rules", "destinations"}, path, "")
+    _check_keys(data, {"pantau", "sources", "rules", "destinations", "cluster"}, path, "")
     reader = _Reader(path, environ)
     settings = reader.build(Settings, data.get("pantau", {}), "pantau")
     sources = reader.build_list(Source, data.get("sources", []), "sources")
@@ -126,7 +167,8 @@ def from_dict(data: dict[str, Any], path: Path,
     rules = reader.build_list(Rule, data.get("rules", []), "rules")
     destinations = reader.build_list(Destination, _with_template_paths(
         data.get("destinations", []), path), "destinations")
-    config = Config(path, settings, sources, _override(packed, rules), destinations)
+    cluster = reader.build(Cluster, data["cluster"], "cluster") if "cluster" in data else None
+    config = Config(path, settings, sources, _override(packed, rules), destinations, cluster)
     _check_references(config)
     return config
 
@@ -138,6 +180,21 @@ def _with_template_paths(tables: Any, path: Path) -> Any:
     return [{**table, "template": str(path.parent / table["template"])}
             if isinstance(table, dict) and isinstance(table.get("template"), str)
             and table["template"] else table for table in tables]
+
+
+def load_for_worker(path: str | Path = DEFAULT_PATH) -> Config:
+    """The config as a cluster worker reads it: ``[pantau]`` and ``[cluster]`` only.
+
+    Sources come from the archive node with each crawl, and destinations' secrets need not
+    be set on crawl machines.
+    """
+    path = Path(path)
+    data = _read(path)
+    _check_keys(data, {"pantau", "sources", "rules", "destinations", "cluster"}, path, "")
+    reader = _Reader(path, os.environ)
+    settings = reader.build(Settings, data.get("pantau", {}), "pantau")
+    cluster = reader.build(Cluster, data["cluster"], "cluster") if "cluster" in data else None
+    return Config(path, settings, (), (), (), cluster)
 
 
 def load_sources(path: str) -> list[Source]:

@@ -4,6 +4,8 @@ One asyncio event loop (Twisted's asyncio reactor, which Scrapy needs) carries e
 APScheduler 3.11's ``AsyncIOScheduler`` fires the jobs, crawls run through one Scrapy
 ``AsyncCrawlerRunner``, extraction runs in the process pool, delivery is async httpx. What must
 survive a restart lives in the archive: when each source was last crawled, the outbox.
+With a ``[cluster]`` table the crawls run in ``pantau worker`` processes instead: the daemon
+feeds them through Redis and archives what they send back (:mod:`pantau.cluster`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from crawler import Source, crawl
 from crawler.pool import shutdown_pool
 from crawler.sources import parse_duration
 from pantau import metrics
+from pantau.cluster import ClusterFeed
 from pantau.config import load
 from pantau.exceptions import ConfigError
 from pantau.pipeline import scrapy_settings
@@ -68,6 +71,7 @@ class Daemon:
         self.tasks: set[asyncio.Future[Any]] = set()
         self.delivering = asyncio.Lock()
         self.pacers: dict[str, Pacer] = {}  # kept across passes, so pacing holds between them
+        self.cluster: ClusterFeed | None = None  # with [cluster]: workers crawl, we feed them
 
     # -- life cycle -----------------------------------------------------------------------------
 
@@ -77,6 +81,9 @@ class Daemon:
         self.runner = AsyncCrawlerRunner(scrapy_settings(self.config, self.scrapy_overrides))
         self._install_signals()
         metrics.serve(self.config.settings.metrics_port)
+        if self.config.cluster is not None:
+            self.cluster = ClusterFeed(self.config, self.archive)
+            self._track(self.cluster.collect(self.stopping, self._stored))
         self.scheduler.start()
         self._schedule_all(first_start=True)
         logger.info("pantau daemon started: %d sources, archive %s", len(self.config.sources),
@@ -146,7 +153,8 @@ class Daemon:
         self.archive.record_heartbeat(DaemonStatus(
             pid=os.getpid(), host=socket.gethostname(), config=str(self.config_path),
             started_at=self.started_at, heartbeat_at=utcnow(), state=state,
-            next_runs=self.next_runs(), running=sorted(self.running)))
+            next_runs=self.next_runs(),
+            running=sorted(self.cluster.running() if self.cluster else self.running)))
 
     def next_runs(self) -> dict[str, str]:
         """When each scheduled job fires next."""
@@ -221,6 +229,8 @@ class Daemon:
             metrics.CONFIG_ERRORS.inc()
             return
         old_sources = {s.name: s for s in self.config.sources}
+        if new.cluster != self.config.cluster:
+            logger.warning("the [cluster] table changed: that applies after a restart")
         self.config = new
         for job in self.scheduler.get_jobs():
             if job.id.startswith("crawl:") and job.id[6:] not in {s.name for s in new.sources}:
@@ -247,6 +257,9 @@ class Daemon:
             logger.info("crawl of %s stopped early by the stop", name)
 
     async def _crawl(self, source: Source) -> None:
+        if self.cluster is not None:
+            self.cluster.feed(source)
+            return
         async with self.crawl_slots:
             if self.stopping.is_set():
                 return
@@ -264,6 +277,12 @@ class Daemon:
             finally:
                 self.running.discard(source.name)
                 self._beat("stopping" if self.stopping.is_set() else "running")
+        if not self.stopping.is_set():
+            self.match()
+            await self.deliver()
+
+    async def _stored(self, new_articles: int) -> None:
+        """Workers' articles were archived: match them and deliver."""
         if not self.stopping.is_set():
             self.match()
             await self.deliver()

@@ -12,13 +12,16 @@ from typing import Any
 
 from alerts import Destination, Rule
 from crawler import Source
-from pantau.config import Settings
+from pantau.config import Cluster, Settings
 
 SECTIONS: tuple[tuple[str, type[Any], str], ...] = (
     ("[pantau]", Settings, "Settings of the whole installation."),
     ("[[sources]]", Source, "Sites to crawl; one table per site."),
     ("[[rules]]", Rule, "Saved searches that raise alerts; they come on top of the rule pack."),
     ("[[destinations]]", Destination, "Chats to alert. Write secrets as `${ENV_VAR}`."),
+    ("[cluster]", Cluster, "Crawl on many machines through Redis: `pantau run` feeds the "
+     "crawls, `pantau worker`s fetch and extract (see [scaling.md](scaling.md)). Leave it out "
+     "to crawl in the daemon's own process."),
 )
 
 INTRO = """# Configuration: pantau.toml

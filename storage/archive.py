@@ -121,6 +121,8 @@ class Archive:
             )
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             with self.write():
+                if self.schema_version >= number:
+                    continue  # another process opening the archive got there first
                 for statement in _statements(script):
                     self.db.conn.execute(statement)
                 self.db.conn.execute(f"PRAGMA user_version = {number}")

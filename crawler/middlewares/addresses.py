@@ -10,7 +10,7 @@ import asyncio
 import ipaddress
 import logging
 import socket
-from typing import Self
+from typing import Any, Self
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -41,8 +41,12 @@ class AddressGuardMiddleware:
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
+    def source_of(self, request: Request) -> Any:
+        """The source the request is made for (the spider's; a cluster worker's per request)."""
+        return getattr(self.crawler.spider, "source", None)
+
     async def process_request(self, request: Request) -> None:
-        source = getattr(self.crawler.spider, "source", None)
+        source = self.source_of(request)
         if source is None or source.allow_private:
             return
         host = urlparse_cached(request).hostname or ""

@@ -14,7 +14,7 @@ from crawler.extract import Extracted
 from crawler.items import PageItem
 from crawler.sources import Source
 from crawler.urls import canonical_url
-from storage import ArticleRecord, PageRecord, content_hash
+from storage import Archive, ArticleRecord, PageRecord, content_hash
 
 logger = logging.getLogger(__name__)
 
@@ -51,46 +51,62 @@ class ArchivePipeline:
         return getattr(self.crawler.spider, "source", None)
 
     def process_item(self, item: PageItem) -> PageItem:
-        extracted = item.extracted
-        article_url = canonical_url(extracted.canonical_url or item.url) if extracted else None
-        reason = self._rejection(item, extracted)
-        self._record_pages(item, article_url, reason or "article")
-        if reason or extracted is None or article_url is None:
-            raise ArticleDropped(reason or "no-article", item.url)
-        record = ArticleRecord(
-            url=item.url, canonical_url=article_url, source=item.source, title=extracted.title,
-            text=extracted.text, published_at=extracted.published_at or item.listed_at,
-            published_from=extracted.published_from or ("listing" if item.listed_at else None),
-            language=extracted.language or (self.source.language if self.source else None),
-            author=extracted.author, sitename=extracted.sitename, updated_at=extracted.updated_at,
-            section=extracted.section, tags=extracted.tags, image_url=extracted.image_url,
-        )
-        if self.link.archive.add_article(record) is None:
+        outcome = store_page(self.link.archive, item, self.source)
+        if outcome == "too-old":
+            self.crawler.stats.inc_value("pantau/articles/too_old")
+        if outcome == "duplicate":
             self.crawler.stats.inc_value("pantau/articles/duplicate")
-            raise ArticleDropped("duplicate", item.url)
+        if outcome != "new":
+            raise ArticleDropped(outcome, item.url)
         self.crawler.stats.inc_value("pantau/articles/new")
         return item
 
-    def _rejection(self, item: PageItem, extracted: Extracted | None) -> str | None:
-        if not item.is_html:
-            return "not-html"
-        if extracted is None:
-            return "no-article"
-        published = _parse(extracted.published_at or item.listed_at)
-        limit = timedelta(days=self.source.max_age_days) if self.source else None
-        if published and limit and datetime.now(UTC) - published > limit:
-            self.crawler.stats.inc_value("pantau/articles/too_old")
-            return "too-old"
-        return None
 
-    def _record_pages(self, item: PageItem, article_url: str | None, outcome: str) -> None:
-        digest = content_hash(item.extracted.text) if item.extracted else None
-        for url in dict.fromkeys((*item.requested_urls, item.url)):
-            self.link.archive.record_page(PageRecord(
-                url=canonical_url(url), source=item.source, status=item.status,
-                outcome=outcome, canonical_url=article_url, etag=item.etag,
-                last_modified=item.last_modified, content_hash=digest,
-            ))
+def store_page(archive: Archive, item: PageItem, source: Source | None) -> str:
+    """Record a fetched page in ``archive``, and its article if it is new.
+
+    Returns ``"new"``, ``"duplicate"`` (the canonical URL is archived already) or why the page
+    is no article: ``"not-html"``, ``"no-article"``, ``"too-old"``. Used by the pipeline and by
+    a cluster's archive node, which stores what workers extracted.
+    """
+    extracted = item.extracted
+    article_url = canonical_url(extracted.canonical_url or item.url) if extracted else None
+    reason = _rejection(item, extracted, source)
+    _record_pages(archive, item, article_url, reason or "article")
+    if reason or extracted is None or article_url is None:
+        return reason or "no-article"
+    record = ArticleRecord(
+        url=item.url, canonical_url=article_url, source=item.source, title=extracted.title,
+        text=extracted.text, published_at=extracted.published_at or item.listed_at,
+        published_from=extracted.published_from or ("listing" if item.listed_at else None),
+        language=extracted.language or (source.language if source else None),
+        author=extracted.author, sitename=extracted.sitename, updated_at=extracted.updated_at,
+        section=extracted.section, tags=extracted.tags, image_url=extracted.image_url,
+    )
+    return "new" if archive.add_article(record) is not None else "duplicate"
+
+
+def _rejection(item: PageItem, extracted: Extracted | None, source: Source | None) -> str | None:
+    if not item.is_html:
+        return "not-html"
+    if extracted is None:
+        return "no-article"
+    published = _parse(extracted.published_at or item.listed_at)
+    limit = timedelta(days=source.max_age_days) if source else None
+    if published and limit and datetime.now(UTC) - published > limit:
+        return "too-old"
+    return None
+
+
+def _record_pages(archive: Archive, item: PageItem, article_url: str | None,
+                  outcome: str) -> None:
+    digest = content_hash(item.extracted.text) if item.extracted else None
+    for url in dict.fromkeys((*item.requested_urls, item.url)):
+        archive.record_page(PageRecord(
+            url=canonical_url(url), source=item.source, status=item.status,
+            outcome=outcome, canonical_url=article_url, etag=item.etag,
+            last_modified=item.last_modified, content_hash=digest,
+        ))
 
 
 def _parse(stamp: str | None) -> datetime | None:
