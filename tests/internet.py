@@ -68,6 +68,10 @@ class Site:
         with self._lock:
             return [hit.path for hit in self.hits]
 
+    def serve(self) -> None:
+        """Serve in this thread until the process ends (for a server in a child process)."""
+        self._server.serve_forever(0.05)
+
     def start(self) -> Self:
         self._thread.start()
         return self
