@@ -158,8 +158,13 @@ class Archive:
         """A write transaction that takes the file's write lock at once (``BEGIN IMMEDIATE``).
 
         sqlite-utils' ``atomic()`` issues a deferred ``BEGIN``, which under concurrent writers
-        fails with "database is locked" instead of waiting out the busy timeout.
+        fails with "database is locked" instead of waiting out the busy timeout. Nested inside
+        another write it is a savepoint, so several writes can commit together.
         """
+        if self.db.conn.in_transaction:
+            with self.db.atomic():  # a savepoint inside the open transaction
+                yield self.db
+            return
         self.db.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.db

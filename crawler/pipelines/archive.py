@@ -69,6 +69,11 @@ def store_page(archive: Archive, item: PageItem, source: Source | None) -> str:
     is no article: ``"not-html"``, ``"no-article"``, ``"too-old"``. Used by the pipeline and by
     a cluster's archive node, which stores what workers extracted.
     """
+    with archive.write():  # the page rows and the article commit together
+        return _store(archive, item, source)
+
+
+def _store(archive: Archive, item: PageItem, source: Source | None) -> str:
     extracted = item.extracted
     article_url = canonical_url(extracted.canonical_url or item.url) if extracted else None
     reason = _rejection(item, extracted, source)
