@@ -131,21 +131,18 @@ class Config:
 
     def destination(self, name: str) -> Destination:
         """The destination called ``name``."""
-        for destination in self.destinations:
-            if destination.name == name:
-                return destination
-        known = ", ".join(d.name for d in self.destinations) or "none"
-        raise ConfigError(self.path, "destinations", f"no destination named {name!r}",
-                          f"the destinations are: {known}")
+        return self._named("destination", {d.name: d for d in self.destinations}, name)
 
     def source(self, name: str) -> Source:
         """The source called ``name``."""
-        for source in self.sources:
-            if source.name == name:
-                return source
-        known = ", ".join(s.name for s in self.sources) or "none"
-        raise ConfigError(self.path, "sources", f"no source named {name!r}",
-                          f"the sources are: {known}")
+        return self._named("source", {s.name: s for s in self.sources}, name)
+
+    def _named(self, kind: str, items: dict[str, T], name: str) -> T:
+        if name in items:
+            return items[name]
+        known = ", ".join(items) or "none"
+        raise ConfigError(self.path, f"{kind}s", f"no {kind} named {name!r}",
+                          f"the {kind}s are: {known}")
 
 
 def load(path: str | Path = DEFAULT_PATH, environ: typing.Mapping[str, str] | None = None,

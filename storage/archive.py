@@ -75,6 +75,7 @@ class Archive:
     def __init__(self, db: sqlite_utils.Database, path: Path) -> None:
         self.db = db
         self.path = path
+        self._floor_cache: tuple[str, int] = ("", 0)  # (minute, first id seen since then)
 
     @classmethod
     def open(cls, path: str | Path) -> Self:
@@ -288,10 +289,19 @@ class Archive:
             db.execute("UPDATE articles SET cluster_id = ? WHERE id = ?", [cluster, article_id])
         return article_id
 
-    @staticmethod
-    def _first_id_since(db: sqlite_utils.Database, stamp: str) -> int:
+    def _first_id_since(self, db: sqlite_utils.Database, stamp: str) -> int:
         """The first article first seen at or after ``stamp``, by binary search over ids (ids
-        and ``first_seen_at`` grow together): a few point lookups, no scan."""
+        and ``first_seen_at`` grow together): a few point lookups, no scan; remembered per
+        minute, since it moves no faster than that matters for a window of days."""
+        minute = stamp[:16]
+        if self._floor_cache[0] == minute:
+            return self._floor_cache[1]
+        floor = self._search_first_id(db, stamp)
+        self._floor_cache = (minute, floor)
+        return floor
+
+    @staticmethod
+    def _search_first_id(db: sqlite_utils.Database, stamp: str) -> int:
         conn = db.conn
         low = conn.execute("SELECT id FROM articles ORDER BY id LIMIT 1").fetchone()
         high = conn.execute("SELECT id FROM articles ORDER BY id DESC LIMIT 1").fetchone()
