@@ -1,14 +1,18 @@
 """Throughput of the whole pipeline against bare trafilatura, in one run.
 
-Serves a loopback news site of ``--articles`` realistic article pages (the demo's Indonesian
-stories recombined, with the agency's heavy boilerplate; an RSS feed and a Google News sitemap
-listing them all, and paginated listings), crawls it end to end (fetch → extract in the
+Serves a loopback news site of ``--articles`` article pages (an RSS feed and a Google News
+sitemap listing them all, and paginated listings), crawls it end to end (fetch → extract in the
 process pool → archive → match with the default rule pack) into a fresh archive, crawls it
-again unchanged, and extracts the same saved pages with bare trafilatura in this one process.
-The pages are rendered once beforehand and served from memory by a separate process, so the
-server's own work stays out of the crawler's way. Prints one JSON object with ``--json``.
+again unchanged, and extracts the same pages with bare trafilatura in this one process.
 
-    python -m bench.pipeline [--articles 2000] [--json]
+The stories are the demo's Indonesian articles recombined into distinct ones. ``--pages real``
+(the default) puts them in the markup of ten real Indonesian news pages (90–580 KB, see
+:mod:`bench.news_pages`); ``--pages demo`` in the demo agency's light pages (about 12 KB). The
+site is served by a separate process, so its work stays out of the crawler's way, and its
+memory is not counted: ``peak_rss_mb`` and ``peak_pss_mb`` are Pantau's (this process and its
+extraction workers). PSS shares the pages that processes share; RSS counts them in each.
+
+    python -m bench.pipeline [--articles 2000] [--pages real|demo] [--json]
 """
 
 from __future__ import annotations
@@ -30,12 +34,13 @@ from typing import Any
 import httpx
 import trafilatura
 
+from bench.news_pages import templates
 from crawler import run_on_reactor
 from crawler.extract import TRAFILATURA_OPTIONS
 from pantau.config import from_dict
 from pantau.demo.site import NEWS, DemoArticle, DemoSite, load_articles
 from pantau.pipeline import run_once
-from tests.internet import Reply, Site
+from tests.internet import Reply, Route, Site
 
 FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS": 32,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 16, "RETRY_TIMES": 1, "LOG_LEVEL": "WARNING"}
@@ -62,10 +67,11 @@ def synthetic_articles(count: int, seed: int = 7) -> list[DemoArticle]:
 
 
 class PeakMemory:
-    """Samples the resident memory of this process and its descendants."""
+    """Samples the memory of this process and its descendants, except those in ``excluded``."""
 
-    def __init__(self) -> None:
-        self.peak_kb = 0
+    def __init__(self, excluded: set[int]) -> None:
+        self.excluded = excluded
+        self.peak_rss_kb = self.peak_pss_kb = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -79,33 +85,39 @@ class PeakMemory:
 
     def _run(self) -> None:
         while not self._stop.wait(0.2):
-            self.peak_kb = max(self.peak_kb, _tree_rss_kb(os.getpid()))
+            rss = pss = 0
+            for pid in _tree(os.getpid()) - self.excluded:
+                rss += _field(f"/proc/{pid}/status", "VmRSS")
+                pss += _field(f"/proc/{pid}/smaps_rollup", "Pss")
+            self.peak_rss_kb = max(self.peak_rss_kb, rss)
+            self.peak_pss_kb = max(self.peak_pss_kb, pss)
 
 
-def _tree_rss_kb(root: int) -> int:
-    total = 0
+def _tree(root: int) -> set[int]:
+    """``root`` and every process descending from it."""
+    parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        if _descends(int(entry.name), root) and "VmRSS" in fields:
-            total += int(fields["VmRSS"].split()[0])
-    return total
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found = {root}
+    while grown := {pid for pid, parent in parents.items() if parent in found} - found:
+        found |= grown
+    return found
 
 
-def _descends(pid: int, root: int) -> bool:
-    while pid > 1:
-        if pid == root:
-            return True
-        try:
-            pid = int((Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1]).split()[1])
-        except (OSError, IndexError, ValueError):
-            return False
-    return False
+def _field(path: str, name: str) -> int:
+    """A ``Name:  123 kB`` line of a /proc file, in kB (0 for a process that is gone)."""
+    try:
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(name + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def config_for(base: str, archive: Path) -> Any:
@@ -113,11 +125,13 @@ def config_for(base: str, archive: Path) -> Any:
         "pantau": {"archive": str(archive), "download_delay": 0, "concurrent_per_host": 16},
         "sources": [{"name": "news", "feeds": [f"{base}/rss/terkini.xml"],
                      "sitemaps": [f"{base}/sitemap_news.xml"], "listings": [f"{base}/terkini"],
-                     "article_pattern": r"/berita/\d+", "allow_private": True}],
+                     "article_pattern": r"/berita/\d+", "allow_private": True,
+                     # The real pages' markup carries their own dates, from 2015.
+                     "max_age_days": 36500}],
     }, Path("<bench>"), {})
 
 
-def rendered_site(articles: list[DemoArticle], base: str) -> dict[str, Reply]:
+def demo_site(articles: list[DemoArticle], base: str) -> dict[str, Reply]:
     """Every page a crawl asks for, rendered once by the demo site, addressed to ``base``."""
     with DemoSite(articles=articles) as site, httpx.Client() as client:
         paths = ["/robots.txt", "/rss/terkini.xml", "/sitemap_news.xml",
@@ -132,12 +146,30 @@ def rendered_site(articles: list[DemoArticle], base: str) -> dict[str, Reply]:
         return pages
 
 
-def measure(count: int) -> dict[str, Any]:
+def real_pages(articles: list[DemoArticle], base: str) -> dict[str, Route]:
+    """Each article in the markup of a real news page, rendered when it is asked for."""
+    cut = templates()
+
+    def page(article: DemoArticle, number: int) -> Route:
+        def answer(_path: str, _headers: dict[str, str]) -> Reply:
+            body = cut[number % len(cut)].render(base + article.path, article.title,
+                                                 list(article.paragraphs))
+            return Reply(body, headers={"Content-Type": "text/html; charset=utf-8"},
+                         conditional=True)
+        return answer
+
+    return {article.path: page(article, number) for number, article in enumerate(articles)}
+
+
+def measure(count: int, pages: str = "real") -> dict[str, Any]:
     articles = synthetic_articles(count)
     server = Site()
-    for path, reply in rendered_site(articles, server.url).items():
+    routes: dict[str, Reply | Route] = dict(demo_site(articles, server.url))
+    if pages == "real":
+        routes |= real_pages(articles, server.url)
+    for path, reply in routes.items():
         server.route(path, reply)
-    with tempfile.TemporaryDirectory() as folder, served(server) as base:
+    with tempfile.TemporaryDirectory() as folder, served(server) as (base, child):
         config = config_for(base, Path(folder) / "bench.db")
         times: list[float] = []
         stored: list[int] = []
@@ -149,50 +181,57 @@ def measure(count: int) -> dict[str, Any]:
                 times.append(time.perf_counter() - started)
                 stored.append(summary.new_articles)
 
-        with PeakMemory() as memory:
+        with PeakMemory(excluded={child}) as memory:
             run_on_reactor(crawl_twice)
-    pages = [server.routes[a.path]("", {}).body for a in articles]
-    bare = bare_seconds(pages, [a.slug for a in articles])
+    bare = bare_seconds(server, articles)
     pipeline_rate = stored[0] / times[0]
-    bare_rate = len(pages) / bare
+    bare_rate = len(articles) / bare
     return {
-        "articles": count, "stored": stored[0], "pipeline_seconds": round(times[0], 2),
+        "articles": count, "pages": pages, "stored": stored[0],
+        "pipeline_seconds": round(times[0], 2),
         "pipeline_pages_per_s": round(pipeline_rate, 1),
         "bare_extract_pages_per_s": round(bare_rate, 1),
         "ratio": round(pipeline_rate / bare_rate, 3),
         "repeat_seconds": round(times[1], 2), "repeat_stored": stored[1],
         "repeat_time_ratio": round(times[1] / times[0], 4),
-        "peak_rss_mb": round(memory.peak_kb / 1024, 1), "cores": os.cpu_count(),
+        "peak_rss_mb": round(memory.peak_rss_kb / 1024, 1),
+        "peak_pss_mb": round(memory.peak_pss_kb / 1024, 1), "cores": os.cpu_count(),
     }
 
 
 @contextmanager
-def served(site: Site) -> Iterator[str]:
+def served(site: Site) -> Iterator[tuple[str, int]]:
     """Serve ``site`` from a child process (forked: it takes the routes along)."""
     child = multiprocessing.get_context("fork").Process(target=site.serve, daemon=True)
     child.start()
     try:
-        yield site.url
+        yield site.url, child.pid or 0
     finally:
         child.terminate()
         child.join()
 
 
-def bare_seconds(pages: list[bytes], slugs: list[str]) -> float:
-    """Seconds bare trafilatura takes over ``pages`` in this one process, same options."""
+def bare_seconds(site: Site, articles: list[DemoArticle]) -> float:
+    """Seconds bare trafilatura takes over the site's article pages in this one process, with
+    Pantau's options; rendering the pages is not counted."""
     options = {**TRAFILATURA_OPTIONS, "include_links": False}
-    started = time.perf_counter()
-    for page, slug in zip(pages, slugs, strict=True):
-        trafilatura.bare_extraction(page, url=f"https://bench.example/{slug}", **options)
-    return time.perf_counter() - started
+    took = 0.0
+    for article in articles:
+        page = site.answer(article.path, {}).body
+        started = time.perf_counter()
+        trafilatura.bare_extraction(page, url=f"https://bench.example/{article.slug}", **options)
+        took += time.perf_counter() - started
+    return took
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--pages", choices=("real", "demo"), default="real",
+                        help="real news sites' markup (default) or the demo's light pages")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
-    result = measure(args.articles)
+    result = measure(args.articles, args.pages)
     print(json.dumps(result, indent=None if args.json else 2))
 
 
