@@ -22,7 +22,6 @@ import json
 import multiprocessing
 import os
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -66,31 +65,59 @@ def synthetic_articles(count: int, seed: int = 7) -> list[DemoArticle]:
     return made
 
 
-class PeakMemory:
-    """Samples the memory of this process and its descendants, except those in ``excluded``."""
+class Usage:
+    """Peak memory and CPU time of this process and its descendants but ``excluded``.
+
+    Sampled from /proc by a child process, so that sampling takes nothing from the crawl's
+    own process. CPU time is split between this process (the crawl) and the others (the
+    extraction pool: its fork server and workers).
+    """
 
     def __init__(self, excluded: set[int]) -> None:
         self.excluded = excluded
         self.peak_rss_kb = self.peak_pss_kb = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.cpu_s: dict[str, float] = {}
+        context = multiprocessing.get_context("fork")
+        self._stop = context.Event()
+        self._results, sender = context.Pipe(duplex=False)
+        self._sampler = context.Process(target=self._run, args=(os.getpid(), sender),
+                                        daemon=True)
 
-    def __enter__(self) -> PeakMemory:
-        self._thread.start()
+    def __enter__(self) -> Usage:
+        self._sampler.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
-        self._thread.join()
+        self.peak_rss_kb, self.peak_pss_kb, self.cpu_s = self._results.recv()
+        self._sampler.join()
 
-    def _run(self) -> None:
-        while not self._stop.wait(0.2):
+    def _run(self, root: int, sender: Any) -> None:
+        ticks = os.sysconf("SC_CLK_TCK")
+        peak_rss = peak_pss = 0
+        started: dict[int, int] = {}
+        cpu: dict[int, int] = {}
+        while not self._stop.wait(0.25):
             rss = pss = 0
-            for pid in _tree(os.getpid()) - self.excluded:
+            for pid in _tree(root) - self.excluded - {os.getpid()}:
                 rss += _field(f"/proc/{pid}/status", "VmRSS")
                 pss += _field(f"/proc/{pid}/smaps_rollup", "Pss")
-            self.peak_rss_kb = max(self.peak_rss_kb, rss)
-            self.peak_pss_kb = max(self.peak_pss_kb, pss)
+                if (used := _cpu_ticks(pid)) is not None:
+                    started.setdefault(pid, used)
+                    cpu[pid] = used
+            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+        crawl = cpu.get(root, 0) - started.get(root, 0)
+        pool = sum(cpu[pid] - started[pid] for pid in cpu if pid != root)
+        sender.send((peak_rss, peak_pss, {"crawl": crawl / ticks, "extraction": pool / ticks}))
+
+
+def _cpu_ticks(pid: int) -> int | None:
+    """User and system CPU time of ``pid`` so far, in clock ticks."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return int(fields[11]) + int(fields[12])
 
 
 def _tree(root: int) -> set[int]:
@@ -181,7 +208,7 @@ def measure(count: int, pages: str = "real") -> dict[str, Any]:
                 times.append(time.perf_counter() - started)
                 stored.append(summary.new_articles)
 
-        with PeakMemory(excluded={child}) as memory:
+        with Usage(excluded={child}) as usage:
             run_on_reactor(crawl_twice)
     bare = bare_seconds(server, articles)
     pipeline_rate = stored[0] / times[0]
@@ -194,8 +221,13 @@ def measure(count: int, pages: str = "real") -> dict[str, Any]:
         "ratio": round(pipeline_rate / bare_rate, 3),
         "repeat_seconds": round(times[1], 2), "repeat_stored": stored[1],
         "repeat_time_ratio": round(times[1] / times[0], 4),
-        "peak_rss_mb": round(memory.peak_rss_kb / 1024, 1),
-        "peak_pss_mb": round(memory.peak_pss_kb / 1024, 1), "cores": os.cpu_count(),
+        "peak_rss_mb": round(usage.peak_rss_kb / 1024, 1),
+        "peak_pss_mb": round(usage.peak_pss_kb / 1024, 1),
+        # CPU per stored page over both crawls: where a page's cost lies.
+        "cpu_ms_per_page": {part: round(seconds * 1000 / max(stored[0], 1), 1)
+                            for part, seconds in usage.cpu_s.items()},
+        "bare_extract_ms_per_page": round(bare * 1000 / len(articles), 1),
+        "cores": os.cpu_count(),
     }
 
 

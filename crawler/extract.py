@@ -23,9 +23,10 @@ from crawler.extraction import metadata
 from crawler.extraction.body import clean_body, prune_furniture
 from crawler.extraction.dates import page_dates
 from crawler.extraction.title import clean_title, headline
+from storage.neardup import sample
 
 __all__ = ["NO_ARTICLE_JSON", "TRAFILATURA_OPTIONS", "Extracted", "clean_body", "clean_title",
-           "extract_article", "extract_pages"]
+           "extract_article", "extract_for_archive", "extract_pages"]
 
 logger = logging.getLogger(__name__)
 
@@ -138,6 +139,14 @@ def extract_pages(pages: tuple[bytes, ...], url: str) -> Extracted | None:
     rest = (extract_article(page, url, min_chars=1) for page in pages[1:])
     text = "\n".join([first.text, *(part.text for part in rest if part is not None)])
     return replace(first, text=text)
+
+
+def extract_for_archive(bodies: tuple[bytes, ...],
+                        url: str) -> tuple[Extracted | None, tuple[int, ...] | None]:
+    """The article of a page and the shingle sample the archive clusters it by: all the work
+    on a page's text that can be done away from the archive's single writer."""
+    extracted = extract_pages(bodies, url)
+    return extracted, tuple(sample(extracted.text)) if extracted else None
 
 
 def _names_a_zone(page: bytes | str) -> bool:

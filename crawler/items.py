@@ -11,10 +11,12 @@ from crawler.extract import Extracted
 
 @dataclass
 class PageItem:
-    """A fetched article page; the extraction pipeline fills ``extracted``.
+    """A fetched article page; the extraction pipeline fills ``extracted`` and ``shingles``.
 
     ``bodies`` holds the page and, for an article split over several pages, the pages it
-    continues on, in order.
+    continues on, in order. ``shingles`` is the sample of the text's shingles the archive
+    finds copies of a story by (:func:`storage.neardup.sample`), computed beside extraction
+    so that the archive's writer does not have to.
     """
 
     url: str
@@ -27,6 +29,7 @@ class PageItem:
     etag: str | None = None
     last_modified: str | None = None
     extracted: Extracted | None = field(default=None, repr=False)
+    shingles: tuple[int, ...] | None = field(default=None, repr=False)
 
     @classmethod
     def from_response(cls, response: Response, source: str, *, is_html: bool,

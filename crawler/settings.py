@@ -29,6 +29,10 @@ USER_AGENT = "Pantau/0.1 (news monitoring; +https://github.com/pantau-news/panta
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Scrapy starts this many tasks for the output of every response, however little it yields;
+# an article page yields one item and a feed a few dozen requests, so 100 (the default) cost
+# about a hundred tasks per page for nothing (see docs/benchmarks.md).
+CONCURRENT_ITEMS = 8
 DOWNLOAD_DELAY = 0.5
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0

@@ -263,12 +263,14 @@ class Archive:
             " last_modified FROM pages WHERE url = ?", [url]))
         return PageRecord(**rows[0]) if rows else None
 
-    def add_article(self, record: ArticleRecord) -> int | None:
+    def add_article(self, record: ArticleRecord,
+                    shingles: Sequence[int] | None = None) -> int | None:
         """Archive an article; returns its id, or None if its URL is archived already.
 
         Articles that carry one story share a ``cluster_id`` (the id of the first of them): the
         same body, case and spacing aside, or a lightly edited copy of it (see
-        :mod:`storage.neardup`).
+        :mod:`storage.neardup`). ``shingles`` is the text's :func:`storage.neardup.sample` if
+        the caller computed it already (the crawl does, in its extraction workers).
         """
         digest = content_hash(record.text)
         with self.write() as db:
@@ -285,7 +287,8 @@ class Archive:
             if not cursor.rowcount:
                 return None
             article_id = int(cursor.lastrowid or 0)
-            cluster = self._cluster_of(db, article_id, digest, record.text)
+            cluster = self._cluster_of(db, article_id, digest, record.text,
+                                       sample(record.text) if shingles is None else shingles)
             db.execute("UPDATE articles SET cluster_id = ? WHERE id = ?", [cluster, article_id])
         return article_id
 
@@ -319,13 +322,12 @@ class Archive:
         return low_id
 
     def _cluster_of(self, db: sqlite_utils.Database, article_id: int, digest: str,
-                    text: str) -> int:
+                    text: str, hashes: Sequence[int]) -> int:
         """The cluster a new article joins: an identical body's, a near copy's, or its own."""
         same = db.conn.execute("SELECT min(coalesce(cluster_id, id)) FROM articles WHERE"
                                " content_hash = ? AND id != ?", [digest, article_id]).fetchone()
         if same[0] is not None:
             return int(same[0])
-        hashes = sample(text)
         if not hashes:
             return article_id
         # Copies of a story appear within days of it: only the recent part of the sample index

@@ -12,10 +12,10 @@ different stories on one topic share a phrase or two ("pekerja migran Indonesia"
 
 from __future__ import annotations
 
-import hashlib
 import re
+from hashlib import blake2b
 
-SHINGLE = 3
+SHINGLE = 3  # sample() spells out the three words of a shingle
 SAMPLE_EVERY = 8  # about one shingle in this many is kept in the sample
 MIN_SHARED = 3  # a candidate must share at least this many sampled shingles
 MIN_CONTAINMENT = 0.6  # share of the shorter body's shingles found in the other
@@ -40,15 +40,16 @@ def sample(text: str) -> list[int]:
     found = words(text)
     if len(found) < MIN_WORDS:
         return []
+    # Shingles with a short word or a number ("di dan yang") are shared by every story,
+    # useless to find copies.
+    useful = [len(word) >= 4 and not word.isdigit() for word in found]
     kept = set()
     for i in range(len(found) - SHINGLE + 1):
-        gram = found[i:i + SHINGLE]
-        if any(len(word) < 4 or word.isdigit() for word in gram):
-            continue  # "di dan yang": shared by every story, useless to find copies
-        digest = int.from_bytes(hashlib.blake2b(" ".join(gram).encode(),
-                                                digest_size=8).digest(), "big") >> 1
-        if digest % SAMPLE_EVERY == 0:
-            kept.add(digest)
+        if useful[i] and useful[i + 1] and useful[i + 2]:
+            gram = f"{found[i]} {found[i + 1]} {found[i + 2]}".encode()
+            digest = int.from_bytes(blake2b(gram, digest_size=8).digest(), "big") >> 1
+            if digest % SAMPLE_EVERY == 0:
+                kept.add(digest)
     return sorted(kept)
 
 

@@ -98,6 +98,7 @@ def page_message(item: PageItem, run: str) -> str:
         "status": item.status, "is_html": item.is_html,
         "requested_urls": list(item.requested_urls), "listed_at": item.listed_at,
         "etag": item.etag, "last_modified": item.last_modified, "extracted": extracted,
+        "shingles": list(item.shingles) if item.shingles is not None else None,
     }, ensure_ascii=False)
 
 
@@ -120,4 +121,6 @@ def page_item(message: dict[str, Any]) -> PageItem:
         last_modified=message.get("last_modified"),
         extracted=Extracted(**{**extracted, "tags": tuple(extracted.get("tags") or ())})
         if extracted else None,
+        shingles=tuple(shingles) if isinstance(shingles := message.get("shingles"), list)
+        else None,
     )

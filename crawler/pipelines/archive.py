@@ -88,7 +88,8 @@ def _store(archive: Archive, item: PageItem, source: Source | None) -> str:
         author=extracted.author, sitename=extracted.sitename, updated_at=extracted.updated_at,
         section=extracted.section, tags=extracted.tags, image_url=extracted.image_url,
     )
-    return "new" if archive.add_article(record) is not None else "duplicate"
+    added = archive.add_article(record, item.shingles)
+    return "new" if added is not None else "duplicate"
 
 
 def _rejection(item: PageItem, extracted: Extracted | None, source: Source | None) -> str | None:

@@ -8,7 +8,7 @@ from typing import Self
 
 from scrapy.crawler import Crawler
 
-from crawler.extract import extract_pages
+from crawler.extract import extract_for_archive
 from crawler.items import PageItem
 from crawler.pool import extraction_pool
 
@@ -34,12 +34,12 @@ class ExtractPipeline:
         if not item.is_html:
             return item
         if self.processes < 0:
-            item.extracted = extract_pages(item.bodies, item.url)
+            item.extracted, item.shingles = extract_for_archive(item.bodies, item.url)
         else:
             loop = asyncio.get_running_loop()
             pool = extraction_pool(self.processes)
-            item.extracted = await loop.run_in_executor(pool, extract_pages, item.bodies,
-                                                        item.url)
+            item.extracted, item.shingles = await loop.run_in_executor(
+                pool, extract_for_archive, item.bodies, item.url)
         if item.extracted is None:
             self.crawler.stats.inc_value("pantau/pages/no_article")
             logger.info("%s: no article text found on %s", item.source, item.url)

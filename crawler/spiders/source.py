@@ -224,8 +224,10 @@ def _next_page(response: TextResponse) -> str | None:
 def _continuation(response: Response, pages_so_far: int) -> str | None:
     """The next page of an article split over pages: same path, ``page=N+1``."""
     assert isinstance(response, TextResponse)
-    here = urlsplit(response.url)
     wanted = str(pages_so_far + 1)
+    if f"page={wanted}".encode() not in response.body:
+        return None  # most articles are one page: no need to parse hundreds of kilobytes
+    here = urlsplit(response.url)
     # Only links that name a page are candidates: a page of an article has thousands of links.
     for href in response.xpath("//a[contains(@href, 'page=')]/@href").getall():
         target = urlsplit(response.urljoin(href))
