@@ -4,9 +4,12 @@
     .venv/bin/python -m bench.eval_rules --heldout  # the held-out set instead
     .venv/bin/python -m bench.eval_rules --json [--misses]
 
-rule_eval.jsonl is the development set: the pack is tuned on it. rule_eval_heldout.jsonl was
-written before the last revision of the pack and is never used to tune it; score it, do not
-study its misses, or it becomes a second development set.
+rule_eval.jsonl is the development set: the pack is tuned on it. It holds the first labelled
+set (ids e...) and, since 2026-11-28, the former held-out set (ids h...), whose misses were
+studied and which therefore became development data. rule_eval_heldout.jsonl is the blind
+held-out set, written by someone who has not seen the pack's misses and never used to tune it;
+score it, do not study its misses, or it becomes development data too (and a new blind set is
+needed).
 
 "Without stemming" runs the same pack with every ``~`` removed (exact words only), so the two
 columns differ only by the analysis of word forms. "any" scores the alert decision itself: an
