@@ -5,6 +5,7 @@ Redis restarted mid-crawl."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sqlite3
@@ -24,12 +25,13 @@ from scrapy_redis.spiders import RedisSpider
 from crawler import Source, crawl_settings
 from crawler.cluster import ArchiveNode, Broker, ClusterSpider, Keys, worker_settings
 from crawler.cluster.spider import START_LEASE_KEY
-from crawler.cluster.wire import dumps, loads, page_message
-from crawler.extract import Extracted
+from crawler.cluster.wire import dumps, loads, page_item, page_message
+from crawler.extract import Extracted, extract_for_archive
 from crawler.items import PageItem
 from pantau.config import load, load_for_worker
 from pantau.exceptions import ConfigError
 from storage import Archive
+from storage.neardup import sample
 from tests.internet import NOW, Reply, Site, article_page, html
 from tests.redis_server import RedisServer, redis_server_binary
 from tests.test_crawl import build_agency, build_ministry, recent, rss, story
@@ -117,6 +119,22 @@ def test_requests_travel_as_json_and_come_back_whole() -> None:
     assert back.meta == request.meta and back.headers == request.headers
     with pytest.raises(TypeError, match="cannot send a"):
         dumps({"callback": object()})
+
+
+def test_an_extracted_page_travels_with_its_shingle_sample() -> None:
+    page = article_page("Tiga PMI dipulangkan", [
+        "Tiga pekerja migran Indonesia asal Lombok dipulangkan dari Sabah setelah tertahan"
+        " di depot imigrasi selama empat bulan karena dokumen perjalanan mereka ditahan"
+        " majikan perkebunan sawit tempat mereka bekerja sejak tahun lalu.",
+        "Kepala BP3MI Nusa Tenggara Barat mengatakan ketiganya berangkat melalui calo tanpa"
+        " perjanjian kerja, sehingga gaji mereka selama delapan bulan tidak pernah dibayar.",
+        "Keluarga menjemput mereka di Bandara Internasional Lombok pada Selasa malam."])
+    extracted, shingles = extract_for_archive((page.encode(),), "https://x.id/berita/1")
+    assert extracted is not None and shingles == tuple(sample(extracted.text)) and shingles
+    item = PageItem(url="https://x.id/berita/1", source="news", status=200, bodies=(),
+                    is_html=True, extracted=extracted, shingles=shingles)
+    back = page_item(json.loads(page_message(item, "7")))
+    assert back.extracted == extracted and back.shingles == shingles
 
 
 def test_a_node_that_died_while_storing_stores_again_and_closes_the_run(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 from collections import Counter
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from pantau.demo.receiver import ChatReceiver
 from storage import Archive, ArticleRecord, NewMatch
+from storage.neardup import MIN_WORDS, SAMPLE_EVERY, sample, words
 from tests.test_delivery import deliver, slack
 
 DEMO = json.loads((Path(__file__).resolve().parents[1] / "pantau" / "demo" /
@@ -67,3 +69,43 @@ def test_the_message_names_the_other_outlets(archive: Archive, receiver: ChatRec
     assert alert.outlets == (("tempo", f"https://tempo.example/{item['slug']}"),)
     deliver(archive, slack(receiver))
     assert "Also carried by tempo" in json.dumps(receiver.messages[0])
+
+
+def _reference_sample(text: str) -> list[int]:
+    """The sample as first defined: archives hold these hashes, so they must never change."""
+    found = words(text)
+    if len(found) < MIN_WORDS:
+        return []
+    kept = set()
+    for i in range(len(found) - 2):
+        gram = found[i:i + 3]
+        if any(len(word) < 4 or word.isdigit() for word in gram):
+            continue
+        digest = int.from_bytes(hashlib.blake2b(" ".join(gram).encode(),
+                                                digest_size=8).digest(), "big") >> 1
+        if digest % SAMPLE_EVERY == 0:
+            kept.add(digest)
+    return sorted(kept)
+
+
+def test_the_sample_is_the_one_archives_were_written_with() -> None:
+    for item in DEMO:
+        text = "\n".join(item["paragraphs"])
+        assert sample(text) == _reference_sample(text), item["slug"]
+        assert sample(text)
+
+
+def test_a_sample_computed_by_the_crawl_is_the_one_the_archive_uses(archive: Archive) -> None:
+    item = DEMO[0]
+    archive.add_article(record(item))
+    copy = record(item, site="other", paragraphs=edited(item["paragraphs"], 1))
+    # The extraction workers hand over the sample; an empty one says "too short to compare",
+    # so the lightly edited copy stays on its own.
+    alone = archive.add_article(copy, shingles=())
+    assert alone is not None
+    assert archive.article(alone).cluster_id == alone  # type: ignore[union-attr]
+    joined = archive.add_article(record(item, site="third",
+                                        paragraphs=edited(item["paragraphs"], 2)),
+                                 shingles=sample("\n".join(edited(item["paragraphs"], 2))))
+    assert joined is not None
+    assert archive.article(joined).cluster_id == 1  # type: ignore[union-attr]
