@@ -11,6 +11,9 @@ The stories are the demo's Indonesian articles recombined into distinct ones. ``
 site is served by a separate process, so its work stays out of the crawler's way, and its
 memory is not counted: ``peak_rss_mb`` and ``peak_pss_mb`` are Pantau's (this process and its
 extraction workers). PSS shares the pages that processes share; RSS counts them in each.
+``bare_two_processes_ratio`` runs bare trafilatura in two processes at once, half the pages
+each: what two busy processes get out of this machine (2.0 only if its two cores share
+nothing), the ceiling any two-process pipeline meets before it does any work of its own.
 
     python -m bench.pipeline [--articles 2000] [--pages real|demo] [--json]
 """
@@ -97,7 +100,7 @@ class Usage:
         peak_rss = peak_pss = 0
         started: dict[int, int] = {}
         cpu: dict[int, int] = {}
-        while not self._stop.wait(0.25):
+        while not self._stop.wait(0.5):
             rss = pss = 0
             for pid in _tree(root) - self.excluded - {os.getpid()}:
                 rss += _field(f"/proc/{pid}/status", "VmRSS")
@@ -205,6 +208,7 @@ def measure(count: int, pages: str = "real") -> dict[str, Any]:
         with Usage(excluded={child}) as usage:
             run_on_reactor(crawl_twice)
         bare = bare_seconds(base, articles)
+        pair = bare_pair_seconds(base, articles)
     pipeline_rate = stored[0] / times[0]
     bare_rate = len(articles) / bare
     return {
@@ -221,6 +225,9 @@ def measure(count: int, pages: str = "real") -> dict[str, Any]:
         "cpu_ms_per_page": {part: round(seconds * 1000 / max(stored[0], 1), 1)
                             for part, seconds in usage.cpu_s.items()},
         "bare_extract_ms_per_page": round(bare * 1000 / len(articles), 1),
+        # Bare trafilatura in two processes at once, each on half the pages: what two
+        # processes really get out of this machine's two cores (2.0 if nothing is shared).
+        "bare_two_processes_ratio": round(bare / pair, 3),
         "cores": os.cpu_count(),
     }
 
@@ -264,6 +271,34 @@ def bare_seconds(base: str, articles: list[DemoArticle]) -> float:
             trafilatura.bare_extraction(page, url=base + article.path, **options)
             took += time.perf_counter() - started
     return took
+
+
+def bare_pair_seconds(base: str, articles: list[DemoArticle]) -> float:
+    """Wall-clock seconds two processes take to extract half of the pages each, at once."""
+    context = multiprocessing.get_context("fork")
+    ready = context.Barrier(3)
+    results = context.Queue()
+    halves = [articles[0::2], articles[1::2]]
+    workers = [context.Process(target=_extract_half, args=(base, half, ready, results))
+               for half in halves]
+    for worker in workers:
+        worker.start()
+    ready.wait()  # both have fetched their pages
+    spans = [results.get() for _ in workers]
+    for worker in workers:
+        worker.join()
+    return max(end for _, end in spans) - min(start for start, _ in spans)
+
+
+def _extract_half(base: str, articles: list[DemoArticle], ready: Any, results: Any) -> None:
+    options = {**TRAFILATURA_OPTIONS, "include_links": False}
+    with httpx.Client(base_url=base) as client:
+        pages = [(base + a.path, client.get(a.path).content) for a in articles]
+    ready.wait()
+    started = time.perf_counter()
+    for url, page in pages:
+        trafilatura.bare_extraction(page, url=url, **options)
+    results.put((started, time.perf_counter()))
 
 
 def main() -> None:
