@@ -70,9 +70,11 @@ def match_batch(articles: Iterable[Article], rules: Sequence[Rule],
     if prefilter is None:
         prefilter = len(rules) >= PREFILTER_FROM
     with _BatchIndex(articles) as index:
-        chosen = (index_rules(tuple(rules)).candidates(index.db, "batch") if prefilter
-                  else [(rule, rule.parsed.fts) for rule in rules])
-        return [(rule, match) for rule, fts in chosen for match in index.run(rule, fts)]
+        if not prefilter:
+            return [(rule, match) for rule in rules for match in index.run(rule)]
+        found = index_rules(rules).run(index.db, "batch", index.rowids)
+        return [(rule, index.explain(rule, rowid)) for rule, rowids in found
+                for rowid in rowids if index.accepts(rule, rowid)]
 
 
 def check_rules(rules: Sequence[Rule]) -> dict[str, str]:
@@ -99,10 +101,12 @@ def _fresh(article: Article, rule: Rule, now: datetime) -> bool:
 
 
 class _BatchIndex:
-    """A throw-away FTS5 index of a batch of articles, analysed as the archive's index is."""
+    """A throw-away FTS5 index of a batch of articles, analysed as the archive's index is,
+    with what explaining its matches has found so far (many rules match the same article)."""
 
     def __init__(self, articles: Iterable[Article]) -> None:
         self.articles = {article.id: article for article in articles}
+        self.rowids = sorted(self.articles)
         self.analysed: dict[int, Analysed] = {}
         self.snippets: dict[tuple[int, tuple[Pattern, ...]], str] = {}
         self.db = sqlite3.connect(":memory:")
@@ -120,15 +124,18 @@ class _BatchIndex:
     def __exit__(self, *exc: object) -> None:
         self.db.close()
 
-    def run(self, rule: Rule, fts: str | None = None) -> list[NewMatch]:
-        """The rule's matches in this batch, each with the terms that hit and a snippet.
-
-        ``fts`` is the rule's FTS5 expression, or one that matches the same in this batch.
-        """
+    def run(self, rule: Rule) -> list[NewMatch]:
+        """The rule's matches in this batch by its own FTS5 query, explained."""
         rows = self.db.execute("SELECT rowid FROM batch WHERE batch MATCH ? ORDER BY rowid",
-                               [fts or rule.parsed.fts]).fetchall()
-        return [self.explain(rule, rowid) for (rowid,) in rows
-                if rule.accepts(self.articles[rowid].source, self.articles[rowid].language)]
+                               [rule.parsed.fts]).fetchall()
+        return [self.explain(rule, rowid) for (rowid,) in rows if self.accepts(rule, rowid)]
+
+    def accepts(self, rule: Rule, rowid: int) -> bool:
+        """Whether the rule's source and language filters let article ``rowid`` through."""
+        if not rule.sources and not rule.languages:
+            return True
+        article = self.articles[rowid]
+        return rule.accepts(article.source, article.language)
 
     def explain(self, rule: Rule, rowid: int) -> NewMatch:
         """Why ``rule`` matched article ``rowid``: its positive terms found there, in context."""
@@ -136,13 +143,11 @@ class _BatchIndex:
         if analysed is None:
             article = self.articles[rowid]
             analysed = self.analysed[rowid] = Analysed(article.title, article.text)
-        hits = analysed.hits
-        hit = [(label, pattern) for label, pattern in rule.parsed.labelled_patterns
-               if hits(pattern)]
+        hit = analysed.hit_terms(rule.parsed.labelled_patterns)
         # Only the patterns that hit shape the snippet, and with many rules many share them.
         key = (rowid, tuple(pattern for _, pattern in hit))
         snippet = self.snippets.get(key)
         if snippet is None:
-            snippet = self.snippets[key] = analysed.snippet(list(key[1]), marks=HIGHLIGHT)
+            snippet = self.snippets[key] = analysed.snippet(key[1], marks=HIGHLIGHT)
         return NewMatch(rowid, rule.name, tuple(dict.fromkeys(label for label, _ in hit)),
                         snippet, ())
