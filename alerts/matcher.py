@@ -108,7 +108,7 @@ class _BatchIndex:
         self.articles = {article.id: article for article in articles}
         self.rowids = sorted(self.articles)
         self.analysed: dict[int, Analysed] = {}
-        self.snippets: dict[tuple[int, tuple[Pattern, ...]], str] = {}
+        self.snippets: dict[tuple[int, frozenset[Pattern]], str] = {}
         self.db = sqlite3.connect(":memory:")
         self.db.execute(f"CREATE VIRTUAL TABLE batch USING fts5(title, text, title_stem, "
                         f"text_stem, tokenize='{FTS_TOKENIZE}')")
@@ -143,11 +143,18 @@ class _BatchIndex:
         if analysed is None:
             article = self.articles[rowid]
             analysed = self.analysed[rowid] = Analysed(article.title, article.text)
-        hit = analysed.hit_terms(rule.parsed.labelled_patterns)
+        query = rule.parsed
+        hit = analysed.hitting(query.patterns)
         # Only the patterns that hit shape the snippet, and with many rules many share them.
-        key = (rowid, tuple(pattern for _, pattern in hit))
+        key = (rowid, hit)
         snippet = self.snippets.get(key)
         if snippet is None:
-            snippet = self.snippets[key] = analysed.snippet(key[1], marks=HIGHLIGHT)
-        return NewMatch(rowid, rule.name, tuple(dict.fromkeys(label for label, _ in hit)),
-                        snippet, ())
+            snippet = self.snippets[key] = analysed.snippet(tuple(hit), marks=HIGHLIGHT)
+        if len(hit) == len(query.patterns):
+            labels = query.labels
+        else:
+            labels = tuple([label for label, pattern in query.labelled_patterns
+                            if pattern in hit])
+            if len(query.labels) < len(query.labelled_patterns):  # a label for two patterns
+                labels = tuple(dict.fromkeys(labels))
+        return NewMatch(rowid, rule.name, labels, snippet, ())

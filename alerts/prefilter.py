@@ -66,14 +66,11 @@ class RuleIndex:
         slots: dict[str, int] = {}
         self.terms: list[_Term] = []
         self.programs: list[Program] = []
-        self.slots: list[frozenset[int]] = []  # the terms each rule reads
         for rule in self.rules:
-            rule.parsed.labelled_patterns  # noqa: B018 - explanations need them: ready them now
-            used: set[int] = set()
-            self.programs.append(_program(self._expression(rule.parsed.tree, slots, used)))
-            self.slots.append(frozenset(used))
+            rule.parsed.patterns  # noqa: B018 - explanations need them: ready them now
+            self.programs.append(_program(self._expression(rule.parsed.tree, slots)))
 
-    def _expression(self, node: Node, slots: dict[str, int], used: set[int]) -> str:
+    def _expression(self, node: Node, slots: dict[str, int]) -> str:
         """``node`` as a Python expression over ``t``, the per-batch masks of the terms."""
         if node.kind == "term":
             slot = slots.get(node.fts)
@@ -81,9 +78,8 @@ class RuleIndex:
                 slot = slots[node.fts] = len(self.terms)
                 anchors = frozenset(node.anchors)
                 self.terms.append(_Term(node.fts, anchors if anchors <= self.verified else None))
-            used.add(slot)
             return f"t[{slot}]"
-        parts = [self._expression(child, slots, used) for child in node.children]
+        parts = [self._expression(child, slots) for child in node.children]
         if node.kind == "and":
             return "(" + " & ".join(parts) + ")"
         if node.kind == "or":
@@ -99,12 +95,12 @@ class RuleIndex:
                 numbers.update(indexed)
         return sorted(numbers)
 
-    def lookups(self, numbers: Iterable[int], present: Set[Anchor]) -> list[int]:
-        """The terms that rules ``numbers`` read and that can match in a batch holding the
-        anchors ``present``: those that FTS5 must look up (the others match nothing)."""
-        needed = frozenset().union(*(self.slots[number] for number in numbers))
-        return [slot for slot in needed
-                if (anchors := self.terms[slot].anchors) is None or anchors <= present]
+    def lookups(self, present: Set[Anchor]) -> list[int]:
+        """The terms that can match in a batch holding the anchors ``present``: those FTS5
+        must look up (the others match nothing). Checking every term is cheaper than
+        gathering those of the candidates, and in practice looks up the same ones."""
+        return [slot for slot, term in enumerate(self.terms)
+                if term.anchors is None or term.anchors <= present]
 
     def run(self, db: sqlite3.Connection, table: str,
             rowids: Sequence[int]) -> Iterator[tuple[Rule, list[int]]]:
@@ -114,7 +110,7 @@ class RuleIndex:
         numbers = self.candidates(present)
         masks = [0] * len(self.terms)
         position = {rowid: at for at, rowid in enumerate(rowids)}
-        for slot in self.lookups(numbers, present):
+        for slot in self.lookups(present):
             masks[slot] = _mask(db, table, self.terms[slot].fts, position)
         for number in numbers:
             mask = self.programs[number](masks)

@@ -222,6 +222,8 @@ class Analysed:
         self._sequences: dict[tuple[str, bool], _Sequence] = {}
         self._hits: dict[Pattern, dict[str, list[tuple[int, int]]]] = {}
         self._windows: dict[tuple[object, ...], str] = {}
+        self._tested: set[Pattern] = set()
+        self._hitting: set[Pattern] = set()
 
     def hits(self, pattern: Pattern) -> dict[str, list[tuple[int, int]]]:
         """Where ``pattern`` occurs: per field, (first, last) token indexes of each hit."""
@@ -237,17 +239,15 @@ class Analysed:
         self._hits[pattern] = found
         return found
 
-    def hit_terms(self, labelled: Sequence[tuple[str, Pattern]]) -> list[tuple[str, Pattern]]:
-        """The (label, pattern) pairs of ``labelled`` whose pattern occurs in the article."""
-        known = self._hits  # looked up inline: a matcher asks this for every rule that matched
-        found = []
-        for label, pattern in labelled:
-            hits = known.get(pattern)
-            if hits is None:
-                hits = self.hits(pattern)
-            if hits:
-                found.append((label, pattern))
-        return found
+    def hitting(self, patterns: frozenset[Pattern]) -> frozenset[Pattern]:
+        """Those of ``patterns`` that occur in the article (a matcher asks this for every
+        rule that matched it, so each pattern is looked for once and set operations do the
+        rest)."""
+        for pattern in patterns - self._tested:
+            self._tested.add(pattern)
+            if self.hits(pattern):
+                self._hitting.add(pattern)
+        return patterns & self._hitting
 
     def _sequence(self, name: str, analysed: bool) -> _Sequence:
         key = (name, analysed)

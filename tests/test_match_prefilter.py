@@ -69,7 +69,7 @@ def test_prefiltering_finds_the_same_matches_for_many_generated_rules() -> None:
         with _BatchIndex(articles[first:first + 20]) as index:
             present = _present(index.db, "batch", compiled.anchors)
             numbers = compiled.candidates(present)
-            lookups = compiled.lookups(numbers, present)
+            lookups = compiled.lookups(present)
         assert len(numbers) < len(rules) * 0.8
         assert len(lookups) < len(compiled.terms) // 2 < len(rules) // 3
         both_ways(articles[first:first + 20], rules)
