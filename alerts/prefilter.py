@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
 
@@ -154,6 +155,7 @@ def _anchors_of(node: Node) -> frozenset[Anchor]:
 
 
 _INDEXES: dict[tuple[int, ...], RuleIndex] = {}
+_INDEXES_LOCK = threading.Lock()  # a pipeline may match in more than one thread
 _KEEP = 4
 
 
@@ -164,12 +166,13 @@ def index_rules(rules: Sequence[Rule]) -> RuleIndex:
     would cost more than matching it. An index holds its rules, so their ids stay theirs.
     """
     key = tuple(map(id, rules))
-    index = _INDEXES.get(key)
-    if index is None:
-        if len(_INDEXES) >= _KEEP:
-            del _INDEXES[next(iter(_INDEXES))]
-        index = _INDEXES[key] = RuleIndex(rules)
-    return index
+    with _INDEXES_LOCK:
+        index = _INDEXES.get(key)
+        if index is None:
+            if len(_INDEXES) >= _KEEP:
+                del _INDEXES[next(iter(_INDEXES))]
+            index = _INDEXES[key] = RuleIndex(rules)
+        return index
 
 
 def _present(db: sqlite3.Connection, table: str, anchors: Set[Anchor]) -> frozenset[Anchor]:
