@@ -69,7 +69,9 @@ class RuleIndex:
         self.programs: list[Program] = []
         for rule in self.rules:
             rule.parsed.patterns  # noqa: B018 - explanations need them: ready them now
-            self.programs.append(_program(self._expression(rule.parsed.tree, slots)))
+            tree = rule.parsed.tree
+            self.programs.append(_program(self._expression(tree, slots))
+                                 or _interpreted(tree, slots))
 
     def _expression(self, node: Node, slots: dict[str, int]) -> str:
         """``node`` as a Python expression over ``t``, the per-batch masks of the terms."""
@@ -119,14 +121,38 @@ class RuleIndex:
                 yield self.rules[number], _members(mask, rowids)
 
 
-def _program(expression: str) -> Program:
-    """A compiled rule: its masks combined in one Python expression, a few hundred ns a run.
+def _program(expression: str) -> Program | None:
+    """A compiled rule: its masks combined in one Python expression, a few hundred ns a run;
+    None if the expression nests deeper than Python's parser allows.
 
     The expression holds only slot numbers and the operators ``& | ~``, written by
     :meth:`RuleIndex._expression` from a parsed tree: no text of the query gets into it.
     """
-    program: Program = eval(f"lambda t: {expression}")  # noqa: S307 - see above
+    try:
+        program: Program = eval(f"lambda t: {expression}")  # noqa: S307 - see above
+    except (SyntaxError, RecursionError, MemoryError):  # "too many nested parentheses"
+        return None
     return program
+
+
+def _interpreted(node: Node, slots: dict[str, int]) -> Program:
+    """A rule as nested closures: slower than :func:`_program`, but for any depth of nesting."""
+    if node.kind == "term":
+        slot = slots[node.fts]
+        return lambda t: t[slot]
+    parts = [_interpreted(child, slots) for child in node.children]
+    if node.kind == "not":
+        kept, excluded = parts
+        return lambda t: kept(t) & ~excluded(t)
+    every = node.kind == "and"
+
+    def combined(t: Sequence[int]) -> int:
+        mask = parts[0](t)
+        for part in parts[1:]:
+            mask = mask & part(t) if every else mask | part(t)
+        return mask
+
+    return combined
 
 
 def _mask(db: sqlite3.Connection, table: str, fts: str, position: dict[int, int]) -> int:

@@ -127,6 +127,20 @@ def test_match_batch_explains_compiled_matches_as_it_explains_fts5_matches() -> 
     assert pmi[0].terms == ("PMI",) and "**PMI**" in pmi[0].snippet
 
 
+@pytest.mark.parametrize("depth", [20, 120])
+def test_deeply_nested_rules_are_evaluated(depth: int) -> None:
+    # 20 levels: FTS5 parses the whole query, and agrees. 120: more parentheses than Python's
+    # parser takes (the rule is evaluated by nested closures) and than FTS5's parser takes
+    # (it refuses the whole query; `pantau rules check` says so): its terms still match.
+    query = "(Ponorogo OR " * depth + "TKW" + " NOT Lombok)" * depth
+    rule = Rule(name="deep", query=query)
+    with _BatchIndex(corpus()) as index:
+        found = [ids for _, ids in RuleIndex([rule]).run(index.db, "batch", index.rowids)]
+        assert found == [[56]]
+        if depth <= 20:
+            assert fts5_answer(index, query) == [56]
+
+
 def test_rules_that_share_terms_look_each_term_up_once() -> None:
     places = ["Malaysia", "Taiwan", "Sabah OR Malaysia", "Ponorogo"]
     rules = [Rule(name=f"r{n}", query=f"({place}) AND (PMI OR TKW) NOT \"donor darah\"")
