@@ -2,9 +2,10 @@
 
 New articles are indexed in a small in-memory FTS5 table and the rules run there, instead of
 against the archive's whole index: the cost of a batch then depends on the batch, not on how
-big the archive has grown. Of many rules, only those whose required terms occur in the batch
-run at all (:mod:`alerts.prefilter`). Matches, queued alerts and the reader's cursor commit
-together, so a crash repeats nothing that was committed and loses nothing that was not.
+big the archive has grown. Many rules are not run one FTS5 query each: only those whose
+required terms occur in the batch are evaluated, over masks of the terms they share, each
+looked up once (:mod:`alerts.prefilter`). Matches, queued alerts and the reader's cursor
+commit together, so a crash repeats nothing that was committed and loses nothing that was not.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from storage.schema import FTS_TOKENIZE
 
 CURSOR = "matcher"
 HIGHLIGHT = ("**", "**")
-# Reading a batch's vocabulary costs about what running a hundred or two rules does: below
-# this many rules, running them all is as fast as choosing among them.
-PREFILTER_FROM = 200
+# Reading a batch's vocabulary and looking its terms up costs about what running two or
+# three hundred rules does (measured): below this many, running each rule's query is faster.
+PREFILTER_FROM = 300
 
 
 @dataclass
@@ -63,16 +64,19 @@ def match_batch(articles: Iterable[Article], rules: Sequence[Rule],
                 prefilter: bool | None = None) -> list[tuple[Rule, NewMatch]]:
     """Every (rule, match) among ``articles``, with the terms that hit and a snippet.
 
-    With ``prefilter`` only the rules whose anchors occur in the batch run (see
-    :mod:`alerts.prefilter`); without it every rule runs. Both give the same matches; by
-    default the pre-filter is used from PREFILTER_FROM rules on.
+    With ``prefilter`` only the rules whose anchors occur in the batch are evaluated, compiled
+    over the masks of their terms (see :mod:`alerts.prefilter`); without it every rule runs
+    its own FTS5 query. Both give the same matches; by default the first is used from
+    PREFILTER_FROM rules on.
     """
     if prefilter is None:
         prefilter = len(rules) >= PREFILTER_FROM
     with _BatchIndex(articles) as index:
-        chosen = (index_rules(tuple(rules)).candidates(index.db, "batch") if prefilter
-                  else [(rule, rule.parsed.fts) for rule in rules])
-        return [(rule, match) for rule, fts in chosen for match in index.run(rule, fts)]
+        if not prefilter:
+            return [(rule, match) for rule in rules for match in index.run(rule)]
+        found = index_rules(rules).run(index.db, "batch", index.rowids)
+        return [(rule, index.explain(rule, rowid)) for rule, rowids in found
+                for rowid in rowids if index.accepts(rule, rowid)]
 
 
 def check_rules(rules: Sequence[Rule]) -> dict[str, str]:
@@ -99,12 +103,14 @@ def _fresh(article: Article, rule: Rule, now: datetime) -> bool:
 
 
 class _BatchIndex:
-    """A throw-away FTS5 index of a batch of articles, analysed as the archive's index is."""
+    """A throw-away FTS5 index of a batch of articles, analysed as the archive's index is,
+    with what explaining its matches has found so far (many rules match the same article)."""
 
     def __init__(self, articles: Iterable[Article]) -> None:
         self.articles = {article.id: article for article in articles}
+        self.rowids = sorted(self.articles)
         self.analysed: dict[int, Analysed] = {}
-        self.snippets: dict[tuple[int, tuple[Pattern, ...]], str] = {}
+        self.snippets: dict[tuple[int, frozenset[Pattern]], str] = {}
         self.db = sqlite3.connect(":memory:")
         self.db.execute(f"CREATE VIRTUAL TABLE batch USING fts5(title, text, title_stem, "
                         f"text_stem, tokenize='{FTS_TOKENIZE}')")
@@ -120,15 +126,18 @@ class _BatchIndex:
     def __exit__(self, *exc: object) -> None:
         self.db.close()
 
-    def run(self, rule: Rule, fts: str | None = None) -> list[NewMatch]:
-        """The rule's matches in this batch, each with the terms that hit and a snippet.
-
-        ``fts`` is the rule's FTS5 expression, or one that matches the same in this batch.
-        """
+    def run(self, rule: Rule) -> list[NewMatch]:
+        """The rule's matches in this batch by its own FTS5 query, explained."""
         rows = self.db.execute("SELECT rowid FROM batch WHERE batch MATCH ? ORDER BY rowid",
-                               [fts or rule.parsed.fts]).fetchall()
-        return [self.explain(rule, rowid) for (rowid,) in rows
-                if rule.accepts(self.articles[rowid].source, self.articles[rowid].language)]
+                               [rule.parsed.fts]).fetchall()
+        return [self.explain(rule, rowid) for (rowid,) in rows if self.accepts(rule, rowid)]
+
+    def accepts(self, rule: Rule, rowid: int) -> bool:
+        """Whether the rule's source and language filters let article ``rowid`` through."""
+        if not rule.sources and not rule.languages:
+            return True
+        article = self.articles[rowid]
+        return rule.accepts(article.source, article.language)
 
     def explain(self, rule: Rule, rowid: int) -> NewMatch:
         """Why ``rule`` matched article ``rowid``: its positive terms found there, in context."""
@@ -136,13 +145,18 @@ class _BatchIndex:
         if analysed is None:
             article = self.articles[rowid]
             analysed = self.analysed[rowid] = Analysed(article.title, article.text)
-        hits = analysed.hits
-        hit = [(label, pattern) for label, pattern in rule.parsed.labelled_patterns
-               if hits(pattern)]
+        query = rule.parsed
+        hit = analysed.hitting(query.patterns)
         # Only the patterns that hit shape the snippet, and with many rules many share them.
-        key = (rowid, tuple(pattern for _, pattern in hit))
+        key = (rowid, hit)
         snippet = self.snippets.get(key)
         if snippet is None:
-            snippet = self.snippets[key] = analysed.snippet(list(key[1]), marks=HIGHLIGHT)
-        return NewMatch(rowid, rule.name, tuple(dict.fromkeys(label for label, _ in hit)),
-                        snippet, ())
+            snippet = self.snippets[key] = analysed.snippet(tuple(hit), marks=HIGHLIGHT)
+        if len(hit) == len(query.patterns):
+            labels = query.labels
+        else:
+            labels = tuple([label for label, pattern in query.labelled_patterns
+                            if pattern in hit])
+            if len(query.labels) < len(query.labelled_patterns):  # a label for two patterns
+                labels = tuple(dict.fromkeys(labels))
+        return NewMatch(rowid, rule.name, labels, snippet, ())

@@ -85,6 +85,16 @@ class Query:
         """(label, pattern) of each positive term, for explanations."""
         return tuple((term.label, term.pattern) for term in self.terms)
 
+    @cached_property
+    def patterns(self) -> frozenset[Pattern]:
+        """The patterns of the positive terms, to find at once which of them hit."""
+        return frozenset(term.pattern for term in self.terms)
+
+    @cached_property
+    def labels(self) -> tuple[str, ...]:
+        """The labels of the positive terms, each once: the explanation when all of them hit."""
+        return tuple(dict.fromkeys(term.label for term in self.terms))
+
 
 def parse(query: str) -> Query:
     """Parse ``query``; raise :class:`QuerySyntaxError` pointing at the first mistake."""

@@ -11,6 +11,7 @@ matcher's batch and the query, so the three can never disagree.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -220,6 +221,9 @@ class Analysed:
         self.spans = {name: _spans(value) for name, value in self.fields.items()}
         self._sequences: dict[tuple[str, bool], _Sequence] = {}
         self._hits: dict[Pattern, dict[str, list[tuple[int, int]]]] = {}
+        self._windows: dict[tuple[object, ...], str] = {}
+        self._tested: set[Pattern] = set()
+        self._hitting: set[Pattern] = set()
 
     def hits(self, pattern: Pattern) -> dict[str, list[tuple[int, int]]]:
         """Where ``pattern`` occurs: per field, (first, last) token indexes of each hit."""
@@ -234,6 +238,16 @@ class Analysed:
                 found[name] = places
         self._hits[pattern] = found
         return found
+
+    def hitting(self, patterns: frozenset[Pattern]) -> frozenset[Pattern]:
+        """Those of ``patterns`` that occur in the article (a matcher asks this for every
+        rule that matched it, so each pattern is looked for once and set operations do the
+        rest)."""
+        for pattern in patterns - self._tested:
+            self._tested.add(pattern)
+            if self.hits(pattern):
+                self._hitting.add(pattern)
+        return patterns & self._hitting
 
     def _sequence(self, name: str, analysed: bool) -> _Sequence:
         key = (name, analysed)
@@ -262,7 +276,19 @@ class Analysed:
             return text[:200]
         first = max(0, places[0][0] - width // 4) if places else 0
         last = min(len(spans), first + width) - 1
-        ends = dict(places)  # a phrase is marked as one piece
+        # Different sets of hits often mark the same words in the same window: build it once.
+        shown = tuple(place for place in places if place[0] <= last)
+        key = (name, first, width, marks, shown)
+        window = self._windows.get(key)
+        if window is None:
+            window = self._windows[key] = self._build(name, first, last, dict(shown), marks)
+        return window
+
+    def _build(self, name: str, first: int, last: int, ends: dict[int, int],
+               marks: tuple[str, str]) -> str:
+        """The words ``first`` to ``last`` of field ``name``, marking each span of ``ends``
+        (start -> last word; a phrase is marked as one piece)."""
+        spans, text = self.spans[name], self.fields[name]
         out, cursor, closing = [], spans[first].start, -1
         for index in range(first, last + 1):
             span = spans[index]
@@ -299,13 +325,25 @@ class _Sequence:
         self.positions: dict[str, list[int]] = {}
         for position, (token, _) in enumerate(self.items):
             self.positions.setdefault(token, []).append(position)
+        self.vocabulary: list[str] | None = None  # sorted on the first prefix search
+
+    def _starting(self, prefix: str) -> list[str]:
+        """The distinct tokens that start with ``prefix``, from the sorted vocabulary."""
+        if self.vocabulary is None:
+            self.vocabulary = sorted(self.positions)
+        at = bisect.bisect_left(self.vocabulary, prefix)
+        found = []
+        while at < len(self.vocabulary) and self.vocabulary[at].startswith(prefix):
+            found.append(self.vocabulary[at])
+            at += 1
+        return found
 
     def find(self, tokens: tuple[str, ...], prefix: bool) -> list[tuple[int, int]]:
         """(first, last) span indexes of each place ``tokens`` occur in order."""
         last = len(tokens) - 1
         if last == 0 and prefix:
-            starts = sorted(p for token, places in self.positions.items()
-                            if token.startswith(tokens[0]) for p in places)
+            starts = sorted(p for token in self._starting(tokens[0])
+                            for p in self.positions[token])
         else:
             starts = self.positions.get(tokens[0], [])
         places = []

@@ -1,0 +1,183 @@
+"""Compiled evaluation of many rules: exactly FTS5's answer, on tricky queries and real texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from alerts import Rule, match_batch
+from alerts.matcher import _BatchIndex
+from alerts.prefilter import RuleIndex
+from storage import Analysed, Article, Pattern
+from storage.analysis import _Sequence, _spans
+
+TEXTS = [
+    ("Tujuh PMI asal NTB dideportasi dari Malaysia",
+     "Tujuh pekerja migran Indonesia (PMI) asal Lombok dideportasi dari Sabah, Malaysia, "
+     "setelah ditahan di depot imigrasi. Mereka diberangkatkan secara nonprosedural oleh calo "
+     "yang menjanjikan pekerjaan di perkebunan sawit. BP2MI menjemput mereka di Nunukan."),
+    ("Palang Merah Indonesia buka donor darah",
+     "PMI Kota Malang membuka layanan donor darah di Balai Kota. Palang Merah Indonesia "
+     "mengajak warga datang, termasuk mantan pekerja migran yang pulang dari Taiwan."),
+    ("Penempatan lewat skema G-to-G ke Korea dibuka",
+     "Kementerian P2MI membuka penempatan pekerja ke Korea Selatan melalui program EPS-TOPIK. "
+     "Calon PMI wajib lulus ujian EPS-TOPIK dan mengikuti orientasi pra pemberangkatan. "
+     "Skema G to G menekan biaya penempatan."),
+    ("特定技能の外国人、介護分野で増加",
+     "特定技能の外国人労働者が介護分野で増えている。インドネシア人の介護福祉士候補者も来日した。"
+     " Pekerja Indonesia di Jepang bekerja sebagai kaigo."),
+    ("고용허가제 외국인근로자 입국",
+     "고용허가제를 통해 인도네시아 외국인근로자가 입국했다. EPS-TOPIK 시험 합격자들이다."),
+    ("Indonesian migrant workers rescued from online scam compound",
+     "Police rescued 20 Indonesian migrant workers trafficked to an online scam compound in "
+     "Myanmar. The workers, recruited by an unlicensed agency in Jakarta, were promised jobs "
+     "in Thailand. Human trafficking cases involving Cambodia are rising, the ministry said."),
+    ("Harga cabai naik menjelang akhir tahun",
+     "Harga cabai rawit di pasar Kramat Jati naik. Pedagang menyebut pasokan dari Jawa Timur "
+     "berkurang karena hujan. PMI manufaktur Indonesia turun ke 49,2."),
+    ("Jenazah TKW asal Indramayu dipulangkan dari Arab Saudi",
+     "Jenazah seorang TKW asal Indramayu dipulangkan dari Riyadh, Arab Saudi. Ia meninggal "
+     "setelah diduga dianiaya majikan. KBRI Riyadh mendampingi pemulangan jenazah. "
+     "Gaji tidak dibayar selama dua tahun."),
+    ("Magang ke Jepang: pemagangan TITP diperketat",
+     "Pemerintah memperketat pemagangan ke Jepang lewat TITP. Peserta magang harus lulus "
+     "JFT-Basic. Di Tokyo, atase ketenagakerjaan KBRI memantau para pemagang."),
+    ("Un carrer paral·lel al port",
+     "Un carrer paral·lel al port de Barcelona. Treballadors migrants indonesis hi viuen."),
+]
+
+QUERIES = [
+    # phrases, acronyms as whole words, NOT guards
+    '"pekerja migran"',
+    'PMI NOT ("palang merah" OR "donor darah" OR "PMI manufaktur")',
+    "PMI AND NOT Malaysia",
+    "(TKI OR TKW OR PMI) AND (Malaysia OR \"Arab Saudi\")",
+    # prefixes, alone and at the end of a phrase
+    "penempat*", "deportas*", "EPS-TOP*", "pemag*", "migr*",
+    # word forms, alone and in phrases
+    "~deportasi", "~berangkat", "~pulang AND jenazah", '~"tempat kerja"', "~magang NOT TITP",
+    # NEAR: inside and outside the distance, word forms and phrases in it
+    "calo NEAR/5 nonprosedural", "calo NEAR/2 Lombok", "PMI NEAR/3 Lombok",
+    "~berangkat NEAR/4 calo", '"online scam" NEAR/10 Myanmar', "jenazah NEAR/1 TKW",
+    "title:(jenazah NEAR/3 Indramayu)",
+    # field scope
+    "title:deportasi", "title:~deportasi", "title:(PMI OR TKW) NOT text:donor", "text:Lombok",
+    # hyphenated terms: phrases of their parts
+    "EPS-TOPIK", "G-to-G", "JFT-Basic", '"G to G" AND Korea',
+    # Chinese, Japanese, Korean: inside longer runs
+    "特定技能", "介護", "고용허가제", "외국인근로자 AND EPS-TOPIK", "特定技能 NEAR/8 介護",
+    "特定技能 NEAR/7 介護",
+    # a term FTS5 splits differently: no anchor stands for it
+    "paraŀlel", "paraŀlel OR TKW",
+    # nothing matches
+    "Ponorogo", "TKW NOT Indramayu",
+]
+
+
+def corpus() -> list[Article]:
+    return [Article(url=f"t:{n}", canonical_url=f"t:{n}", source="test", title=title,
+                    text=text, language="id", id=n * 7)  # ids with gaps, as in an archive
+            for n, (title, text) in enumerate(TEXTS, start=1)]
+
+
+def fts5_answer(index: _BatchIndex, query: str) -> list[int]:
+    rule = Rule(name="q", query=query)
+    return [row[0] for row in index.db.execute(
+        "SELECT rowid FROM batch WHERE batch MATCH ? ORDER BY rowid", [rule.parsed.fts])]
+
+
+def test_compiled_rules_match_what_fts5_matches_on_tricky_queries() -> None:
+    rules = [Rule(name=f"r{n}", query=query) for n, query in enumerate(QUERIES)]
+    compiled = RuleIndex(rules)
+    with _BatchIndex(corpus()) as index:
+        found = {rule.name: rowids for rule, rowids in compiled.run(index.db, "batch",
+                                                                    index.rowids)}
+        expected = {rule.name: fts5_answer(index, rule.query) for rule in rules}
+    assert {name: ids for name, ids in expected.items() if ids} == found
+    # The queries do test something: most match some text, several only one.
+    assert len(found) >= 30
+    assert sum(len(ids) == 1 for ids in found.values()) >= 10
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_each_query_alone_and_in_every_batch_matches_as_fts5_does(query: str) -> None:
+    rule = Rule(name="q", query=query)
+    articles = corpus()
+    for size in (1, 3, len(articles)):
+        for first in range(0, len(articles), size):
+            batch = articles[first:first + size]
+            with _BatchIndex(batch) as index:
+                found = [ids for _, ids in RuleIndex([rule]).run(index.db, "batch",
+                                                                 index.rowids)]
+                assert found == ([fts5_answer(index, query)]
+                                 if fts5_answer(index, query) else [])
+
+
+def test_match_batch_explains_compiled_matches_as_it_explains_fts5_matches() -> None:
+    rules = [Rule(name=f"r{n}", query=query) for n, query in enumerate(QUERIES)]
+    rules.append(Rule(name="english", query="trafficked OR ~deportasi", languages=("en",)))
+    rules.append(Rule(name="elsewhere", query="Malaysia", sources=("other",)))
+    compiled = match_batch(corpus(), rules, prefilter=True)
+    one_by_one = match_batch(corpus(), rules, prefilter=False)
+    assert compiled == one_by_one
+    assert len(compiled) >= 40
+    names = {rule.name for rule, _ in compiled}
+    assert "elsewhere" not in names and "english" not in names  # filters still apply
+    pmi = [m for rule, m in compiled if rule.query.startswith("PMI NOT")]
+    assert [m.article_id for m in pmi] == [7, 21]  # not the Red Cross, not the index
+    assert pmi[0].terms == ("PMI",) and "**PMI**" in pmi[0].snippet
+
+
+@pytest.mark.parametrize("depth", [20, 120])
+def test_deeply_nested_rules_are_evaluated(depth: int) -> None:
+    # 20 levels: FTS5 parses the whole query, and agrees. 120: more parentheses than Python's
+    # parser takes (the rule is evaluated by nested closures) and than FTS5's parser takes
+    # (it refuses the whole query; `pantau rules check` says so): its terms still match.
+    query = "(Ponorogo OR " * depth + "TKW" + " NOT Lombok)" * depth
+    rule = Rule(name="deep", query=query)
+    with _BatchIndex(corpus()) as index:
+        found = [ids for _, ids in RuleIndex([rule]).run(index.db, "batch", index.rowids)]
+        assert found == [[56]]
+        if depth <= 20:
+            assert fts5_answer(index, query) == [56]
+
+
+def test_rules_that_share_terms_look_each_term_up_once() -> None:
+    places = ["Malaysia", "Taiwan", "Sabah OR Malaysia", "Ponorogo"]
+    rules = [Rule(name=f"r{n}", query=f"({place}) AND (PMI OR TKW) NOT \"donor darah\"")
+             for n, place in enumerate(places)]
+    compiled = RuleIndex(rules)
+    assert len(compiled.terms) == 7  # malaysia taiwan sabah ponorogo pmi tkw "donor darah"
+    with _BatchIndex(corpus()) as index:
+        present = frozenset(compiled.anchors) - {a for a in compiled.anchors
+                                                  if a.token == "ponorogo"}
+        numbers = compiled.candidates(present)
+        assert numbers == [0, 1, 2]  # no Ponorogo, no need to run that rule
+        assert len(compiled.lookups(present)) == 6
+        # Taiwan is named only next to a blood drive: the guard keeps r1 out.
+        assert {rule.name for rule, _ in compiled.run(index.db, "batch", index.rowids)} == {
+            "r0", "r2"}
+
+
+def test_snippets_do_not_depend_on_what_was_explained_before() -> None:
+    title, text = TEXTS[0]
+    patterns = [Pattern(("malaysia",)), Pattern(("pekerja", "migran")),
+                Pattern(("deportas",), prefix=True), Pattern(("calo",)),
+                Pattern(("tahan",), analysed=True), Pattern(("nunukan",))]
+    shared = Analysed(title, text)
+    for size in range(1, len(patterns) + 1):
+        for first in range(len(patterns) - size + 1):
+            chosen = patterns[first:first + size]
+            assert shared.snippet(chosen) == Analysed(title, text).snippet(chosen)
+            assert shared.snippet(chosen[::-1], width=8) == Analysed(title, text).snippet(
+                chosen[::-1], width=8)
+
+
+@pytest.mark.parametrize(("prefix", "analysed"), [
+    ("pe", False), ("pem", False), ("dep", True), ("tempat", True), ("z", False),
+    ("特", True), ("", False)])
+def test_prefix_search_finds_every_word_that_starts_so(prefix: str, analysed: bool) -> None:
+    spans = _spans(" ".join(text for _, text in TEXTS))
+    sequence = _Sequence(spans, analysed)
+    expected = [(index, index) for position, (token, index) in enumerate(sequence.items)
+                if token.startswith(prefix)]
+    assert sequence.find((prefix,), prefix=True) == expected
