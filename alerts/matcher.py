@@ -26,6 +26,10 @@ HIGHLIGHT = ("**", "**")
 # Reading a batch's vocabulary and looking its terms up costs about what running two or
 # three hundred rules does (measured): below this many, running each rule's query is faster.
 PREFILTER_FROM = 300
+# Articles matched together. A batch's explanations (every token of every article, located) are
+# its memory; from 100 articles on, a bigger batch is hardly faster (docs/benchmarks.md), while
+# 500 cost the crawling process some 70 MB more on whole news pages.
+BATCH = 100
 
 
 @dataclass
@@ -39,8 +43,8 @@ class MatchReport:
 
 def match_new_articles(archive: Archive, rules: Sequence[Rule],
                        destinations: Callable[[Rule], tuple[str, ...]],
-                       batch_size: int = 500) -> MatchReport:
-    """Run ``rules`` over every article archived since the last pass.
+                       batch_size: int = BATCH) -> MatchReport:
+    """Run ``rules`` over every article archived since the last pass, ``batch_size`` at a time.
 
     ``destinations(rule)`` names where a rule's alerts go. An article published more than a
     rule's ``max_age_days`` ago is recorded as a match but alerts nobody.
