@@ -40,6 +40,13 @@ class MatchReport:
     matches: dict[str, int] = field(default_factory=dict)
     alerts_queued: int = 0
 
+    def add(self, other: MatchReport) -> None:
+        """Count ``other``'s pass in this one."""
+        self.articles += other.articles
+        self.alerts_queued += other.alerts_queued
+        for rule, count in other.matches.items():
+            self.matches[rule] = self.matches.get(rule, 0) + count
+
 
 def match_new_articles(archive: Archive, rules: Sequence[Rule],
                        destinations: Callable[[Rule], tuple[str, ...]],

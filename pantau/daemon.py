@@ -36,7 +36,7 @@ from pantau import metrics
 from pantau.cluster import ClusterFeed
 from pantau.config import load
 from pantau.exceptions import ConfigError
-from pantau.pipeline import scrapy_settings
+from pantau.pipeline import matching_while, scrapy_settings
 from storage import Archive, DaemonStatus, utcnow
 
 logger = logging.getLogger(__name__)
@@ -268,7 +268,8 @@ class Daemon:
             started = time.monotonic()
             try:
                 assert self.runner is not None
-                (result,) = await crawl([source], self.runner.settings, runner=self.runner)
+                (result,) = await matching_while(
+                    crawl([source], self.runner.settings, runner=self.runner), self.match)
                 seconds = time.monotonic() - started
                 metrics.observe_crawl(source.name, result.stats, seconds)
                 logger.info("crawled %s: %d pages, %d new articles, %d errors in %.1f s",

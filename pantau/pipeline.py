@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from alerts import DeliveryReport, MatchReport, deliver_due, match_new_articles
 from crawler import CrawlResult, Source, crawl, crawl_settings
@@ -12,6 +13,11 @@ from crawler.runner import ProgressCallback
 from pantau import __version__
 from pantau.config import Config
 from storage import Archive
+
+T = TypeVar("T")
+# Seconds between matching passes during a crawl: alerts a few seconds behind the articles,
+# and a pass has enough new articles to be worth its fixed cost.
+MATCH_EVERY = 2.0
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,25 @@ class RunSummary:
     @property
     def errors(self) -> int:
         return sum(result.errors for result in self.crawls)
+
+
+async def matching_while(crawling: Awaitable[T], match: Callable[[], object],
+                         every: float = MATCH_EVERY) -> T:
+    """Await ``crawling``, calling ``match()`` every ``every`` seconds until it is done.
+
+    A long crawl (a new source's first, a sitemap of thousands) then queues its alerts as its
+    articles arrive, not when it ends; and the matching, a single process's work, is done
+    while the extraction workers are busy instead of after, when they are idle.
+    """
+    task = asyncio.ensure_future(crawling)
+    try:
+        while not task.done():
+            await asyncio.wait({task}, timeout=every)
+            if not task.done():
+                match()
+    finally:
+        task.cancel()  # stopped from outside: the crawl stops with it (a no-op once done)
+    return task.result()
 
 
 def user_agent(config: Config) -> str:
@@ -61,11 +86,18 @@ def scrapy_settings(config: Config, overrides: dict[str, Any] | None = None) -> 
 async def run_once(config: Config, *, sources: Sequence[Source] | None = None,
                    scrapy_overrides: dict[str, Any] | None = None, deliver: bool = True,
                    progress: ProgressCallback | None = None) -> RunSummary:
-    """Crawl ``sources`` (default: all), then match and deliver, against the config's archive."""
+    """Crawl ``sources`` (default: all), matching as articles arrive, then deliver, against
+    the config's archive."""
     chosen = config.sources if sources is None else sources
-    results = await crawl(chosen, scrapy_settings(config, scrapy_overrides), progress)
     with Archive.open(config.archive_path) as archive:
-        matching = match_new_articles(archive, config.rules, config.destinations_of)
+        matching = MatchReport()
+
+        def match() -> None:
+            matching.add(match_new_articles(archive, config.rules, config.destinations_of))
+
+        results = await matching_while(
+            crawl(chosen, scrapy_settings(config, scrapy_overrides), progress), match)
+        match()  # what arrived since the last pass
         if progress is not None:
             progress("alerts", f"queued {matching.alerts_queued}")
         delivery = DeliveryReport()
