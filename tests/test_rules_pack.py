@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
 from bench.eval_rules import HELDOUT, SPENT, chosen_set, load, pack, predict, report
 
@@ -48,12 +48,13 @@ def test_the_spent_held_out_set_is_folded_into_the_development_set_unchanged() -
     assert all(set(i["topics"]) <= topics and not (i["trap"] and i["topics"]) for i in items)
 
 
-def test_a_missing_held_out_set_is_reported_by_name() -> None:
-    if HELDOUT.exists():
-        pytest.skip("the blind held-out set is present")
-    message = chosen_set(["--heldout"])
-    assert isinstance(message, str) and "rule_eval_heldout3.jsonl" in message
+def test_the_labelled_set_is_chosen_and_a_missing_one_reported_by_name(tmp_path: Path) -> None:
+    assert chosen_set(["--heldout"]) == HELDOUT and HELDOUT.is_file()
     assert chosen_set(["--set", str(SPENT)]) == SPENT
+    missing = tmp_path / "rule_eval_next.jsonl"
+    message = chosen_set(["--set", str(missing)])
+    assert isinstance(message, str) and str(missing) in message and "--set PATH" in message
+    assert isinstance(chosen_set(["--set"]), str)
 
 
 def test_every_topic_reaches_the_goal_on_the_development_set() -> None:
