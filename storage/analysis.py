@@ -222,7 +222,6 @@ class Analysed:
         self._sequences: dict[tuple[str, bool], _Sequence] = {}
         self._hits: dict[Pattern, dict[str, list[tuple[int, int]]]] = {}
         self._windows: dict[tuple[object, ...], str] = {}
-        self._tested: set[Pattern] = set()
         self._hitting: set[Pattern] = set()
 
     def hits(self, pattern: Pattern) -> dict[str, list[tuple[int, int]]]:
@@ -243,8 +242,7 @@ class Analysed:
         """Those of ``patterns`` that occur in the article (a matcher asks this for every
         rule that matched it, so each pattern is looked for once and set operations do the
         rest)."""
-        for pattern in patterns - self._tested:
-            self._tested.add(pattern)
+        for pattern in patterns - self._hits.keys():
             if self.hits(pattern):
                 self._hitting.add(pattern)
         return patterns & self._hitting

@@ -287,8 +287,7 @@ class Archive:
             if not cursor.rowcount:
                 return None
             article_id = int(cursor.lastrowid or 0)
-            cluster = self._cluster_of(db, article_id, digest, record.text,
-                                       sample(record.text) if shingles is None else shingles)
+            cluster = self._cluster_of(db, article_id, digest, record.text, shingles)
             db.execute("UPDATE articles SET cluster_id = ? WHERE id = ?", [cluster, article_id])
         return article_id
 
@@ -322,12 +321,13 @@ class Archive:
         return low_id
 
     def _cluster_of(self, db: sqlite_utils.Database, article_id: int, digest: str,
-                    text: str, hashes: Sequence[int]) -> int:
+                    text: str, shingles: Sequence[int] | None) -> int:
         """The cluster a new article joins: an identical body's, a near copy's, or its own."""
         same = db.conn.execute("SELECT min(coalesce(cluster_id, id)) FROM articles WHERE"
                                " content_hash = ? AND id != ?", [digest, article_id]).fetchone()
         if same[0] is not None:
             return int(same[0])
+        hashes = sample(text) if shingles is None else shingles
         if not hashes:
             return article_id
         # Copies of a story appear within days of it: only the recent part of the sample index
