@@ -163,12 +163,14 @@ def config_for(base: str, archive: Path) -> Any:
     }, Path("<bench>"), {})
 
 
-def demo_site(articles: list[DemoArticle], base: str) -> dict[str, Reply]:
-    """Every page a crawl asks for, rendered once by the demo site, addressed to ``base``."""
+def demo_site(articles: list[DemoArticle], base: str,
+              article_pages: bool = True) -> dict[str, Reply]:
+    """Every page a crawl asks for (the articles' own only with ``article_pages``), rendered
+    once by the demo site, addressed to ``base``."""
     with DemoSite(articles=articles) as site, httpx.Client() as client:
         paths = ["/robots.txt", "/rss/terkini.xml", "/sitemap_news.xml",
                  *(f"/terkini?page={n}" if n > 1 else "/terkini" for n in range(1, 4)),
-                 *(a.path for a in articles)]
+                 *(a.path for a in articles if article_pages)]
         pages = {}
         for path in paths:
             answer = client.get(site.news_url + path)
@@ -252,7 +254,7 @@ def served(count: int, pages: str) -> Iterator[tuple[str, int]]:
 def _serve(count: int, pages: str, address: Any) -> None:
     articles = synthetic_articles(count)
     site = Site()
-    routes: dict[str, Reply | Route] = dict(demo_site(articles, site.url))
+    routes: dict[str, Reply | Route] = dict(demo_site(articles, site.url, pages == "demo"))
     if pages == "real":
         routes |= real_pages(articles, site.url)
     for path, reply in routes.items():
