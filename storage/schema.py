@@ -217,4 +217,28 @@ MIGRATIONS: tuple[str, ...] = (
         DELETE FROM article_shingles WHERE article_id = old.id;
     END;
     """,
+    # 8: the shingle sample keyed by week first (weeks since 1970-01-01 of the article's
+    # first_seen_at). A new article's sample goes into this week's part of the index and a
+    # lookup reads the last two weeks', so neither touches the pages of older weeks: keyed by
+    # hash alone, every article dirtied pages all over the index, and a big archive wrote many
+    # times more per article than a small one.
+    """
+    CREATE TABLE article_shingles_by_week (
+        week INTEGER NOT NULL,
+        hash INTEGER NOT NULL,
+        article_id INTEGER NOT NULL REFERENCES articles(id),
+        PRIMARY KEY (week, hash, article_id)
+    ) WITHOUT ROWID;
+    INSERT INTO article_shingles_by_week (week, hash, article_id)
+        SELECT CAST((julianday(articles.first_seen_at) - 2440587.5) / 7 AS INTEGER),
+               article_shingles.hash, article_shingles.article_id
+        FROM article_shingles JOIN articles ON articles.id = article_shingles.article_id;
+    DROP TRIGGER article_shingles_ad;
+    DROP TABLE article_shingles;
+    ALTER TABLE article_shingles_by_week RENAME TO article_shingles;
+    CREATE INDEX article_shingles_article ON article_shingles(article_id);
+    CREATE TRIGGER article_shingles_ad AFTER DELETE ON articles BEGIN
+        DELETE FROM article_shingles WHERE article_id = old.id;
+    END;
+    """,
 )

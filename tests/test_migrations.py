@@ -11,6 +11,8 @@ import pytest
 
 from storage import Archive, ArticleRecord
 from storage.analysis import analyse
+from storage.archive import _week
+from storage.neardup import sample
 from storage.schema import MIGRATIONS
 from tests.test_crawl import WIRE
 
@@ -72,6 +74,30 @@ def test_an_upgrade_samples_recent_articles_so_their_copies_are_found(tmp_path: 
     conn.commit()
     conn.close()
     with Archive.open(path) as archive:
+        copy = archive.add_article(ArticleRecord(
+            url="https://b.id/1", canonical_url="https://b.id/1", source="other", title="Salinan",
+            text="KUPANG (ANTARA) - " + body.replace("seorang", "satu orang")))
+        assert copy is not None
+        assert archive.article(copy).cluster_id == 1  # type: ignore[union-attr]
+
+
+def test_the_shingle_sample_keeps_its_rows_keyed_by_week(tmp_path: Path) -> None:
+    path = tmp_path / "v7.db"
+    archive_at(path, 7)
+    body = "\n".join(WIRE)
+    seen = datetime.now(UTC).isoformat(timespec="seconds")
+    conn = sqlite3.connect(path)
+    conn.create_function("pantau_analyze", 1, analyse, deterministic=True)
+    conn.execute("UPDATE articles SET first_seen_at = ?", [seen])
+    conn.execute("UPDATE articles SET text = ? WHERE id = 1", [body])
+    conn.executemany("INSERT INTO article_shingles (hash, article_id) VALUES (?, 1)",
+                     [(value,) for value in sample(body)])
+    conn.commit()
+    conn.close()
+    with Archive.open(path) as archive:
+        rows = archive.db.conn.execute("SELECT week, hash FROM article_shingles").fetchall()
+        assert sorted(hash_ for _, hash_ in rows) == sample(body)
+        assert {week for week, _ in rows} == {_week(seen)}
         copy = archive.add_article(ArticleRecord(
             url="https://b.id/1", canonical_url="https://b.id/1", source="other", title="Salinan",
             text="KUPANG (ANTARA) - " + body.replace("seorang", "satu orang")))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pantau.demo.receiver import ChatReceiver
 from storage import Archive, ArticleRecord, NewMatch
+from storage.archive import POSTINGS_READ
 from storage.neardup import MIN_WORDS, SAMPLE_EVERY, sample, words
 from tests.test_delivery import deliver, slack
 
@@ -109,3 +110,43 @@ def test_a_sample_computed_by_the_crawl_is_the_one_the_archive_uses(archive: Arc
                                  shingles=sample("\n".join(edited(item["paragraphs"], 2))))
     assert joined is not None
     assert archive.article(joined).cluster_id == 1  # type: ignore[union-attr]
+
+
+FOOTER = ("Kami mengajak pembaca untuk selalu memeriksa kebenaran informasi sebelum membagikannya"
+          " melalui media sosial maupun aplikasi percakapan kepada keluarga dan kerabat terdekat."
+          " Redaksi menerima tanggapan, koreksi serta sanggahan pembaca melalui formulir yang"
+          " tersedia pada halaman kontak kami setiap hari kerja mulai pukul delapan pagi.")
+
+
+def unrelated(number: int) -> str:
+    """A body no other shares a sentence with: the demo's words in a shuffled order."""
+    vocabulary = sorted({word for item in DEMO for word in " ".join(item["paragraphs"]).split()})
+    return " ".join(random.Random(number).sample(vocabulary, 150))
+
+
+def test_a_copy_is_found_in_a_week_of_stories_sharing_the_outlets_footer(
+        archive: Archive) -> None:
+    item = DEMO[0]
+    archive.add_article(record(item, paragraphs=[*item["paragraphs"], FOOTER]))
+    # More stories than the newest postings read of each footer shingle: the footer's
+    # shingles stop counting for the original, its own shingles still find it.
+    for number in range(POSTINGS_READ + 20):
+        archive.add_article(record(item, site=f"filler{number}",
+                                   paragraphs=[unrelated(number), FOOTER]))
+    copy = archive.add_article(record(item, site="other",
+                                      paragraphs=[*edited(item["paragraphs"], 1), FOOTER]))
+    assert copy is not None
+    assert archive.article(copy).cluster_id == 1  # type: ignore[union-attr]
+    fillers = {a.cluster_id for a in archive.articles_after(1, limit=500)[:-1]}
+    assert 1 not in fillers and len(fillers) == POSTINGS_READ + 20
+
+
+def test_a_story_carried_by_many_outlets_gathers_its_latest_copy(archive: Archive) -> None:
+    item = DEMO[3]
+    for number in range(POSTINGS_READ + 10):
+        archive.add_article(record(item, site=f"outlet{number}",
+                                   paragraphs=edited(item["paragraphs"], number)))
+    latest = archive.add_article(record(item, site="latest",
+                                        paragraphs=edited(item["paragraphs"], 999)))
+    assert latest is not None
+    assert {a.cluster_id for a in archive.articles_after(0, limit=500)} == {1}
