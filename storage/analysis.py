@@ -41,28 +41,31 @@ _ROOTS = frozenset({
 })
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Pattern:
     """What one query term looks for, already analysed: tokens in order.
 
     ``analysed`` terms are compared with the analysed tokens of an article (roots, single
     CJK characters); others with its folded words. ``prefix`` lets the last token be the
     start of a longer word. ``fields`` limits the term to ``title`` or ``text``.
+
+    A pattern is its own identity (no field-by-field equality): :mod:`alerts.query` makes one
+    per distinct term, which every rule naming the term shares, and explanations look
+    patterns up in per-article caches and sets millions of times a crawl, where a hash
+    computed in Python cost more than the lookups.
     """
 
     tokens: tuple[str, ...]
     analysed: bool = False
     prefix: bool = False
     fields: tuple[str, ...] = ("title", "text")
-    _hash: int = field(init=False, repr=False, compare=False)
+    needs: frozenset[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        # Explanations look patterns up in per-article caches thousands of times a batch.
-        object.__setattr__(self, "_hash", hash((self.tokens, self.analysed, self.prefix,
-                                                self.fields)))
-
-    def __hash__(self) -> int:
-        return self._hash
+        # The whole tokens an article must hold for the pattern to occur in it (a prefix's
+        # last token is only the start of one).
+        object.__setattr__(self, "needs",
+                           frozenset(self.tokens[:-1] if self.prefix else self.tokens))
 
 
 def fold(text: str) -> str:
@@ -205,12 +208,21 @@ def _strip_nasal(rest: str) -> str:
 # -- explanations ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Span:
-    start: int
-    end: int
-    word: str
-    analysed: tuple[str, ...]
+class _Tokens:
+    """A field's words, in parallel lists: where each is, folded, and analysed (the tokens
+    the stemmed index column holds for it)."""
+
+    __slots__ = ("analysed", "ends", "starts", "words")
+
+    def __init__(self, text: str) -> None:
+        places = [found.span() for found in _TOKEN.finditer(text)]
+        self.starts = [start for start, _ in places]
+        self.ends = [end for _, end in places]
+        self.words = [_fold_word(text[start:end]) for start, end in places]
+        self.analysed = [_analyse_word(word) for word in self.words]
+
+    def __len__(self) -> int:
+        return len(self.words)
 
 
 class Analysed:
@@ -218,7 +230,13 @@ class Analysed:
 
     def __init__(self, title: str | None, text: str) -> None:
         self.fields = {"title": title or "", "text": text}
-        self.spans = {name: _spans(value) for name, value in self.fields.items()}
+        self.tokens = {name: _Tokens(value) for name, value in self.fields.items()}
+        # Every token of every field, folded and analysed: a pattern needing a token not in
+        # it cannot occur, which a set comparison tells without looking for it.
+        self.vocabulary = frozenset(
+            [word for tokens in self.tokens.values() for word in tokens.words]
+            + [token for tokens in self.tokens.values() for analysed in tokens.analysed
+               for token in analysed])
         self._sequences: dict[tuple[str, bool], _Sequence] = {}
         self._hits: dict[Pattern, dict[str, list[tuple[int, int]]]] = {}
         self._windows: dict[tuple[object, ...], str] = {}
@@ -243,14 +261,16 @@ class Analysed:
         rule that matched it, so each pattern is looked for once and set operations do the
         rest)."""
         for pattern in patterns - self._hits.keys():
-            if self.hits(pattern):
+            if not pattern.needs <= self.vocabulary:
+                self._hits[pattern] = {}
+            elif self.hits(pattern):
                 self._hitting.add(pattern)
         return patterns & self._hitting
 
     def _sequence(self, name: str, analysed: bool) -> _Sequence:
         key = (name, analysed)
         if key not in self._sequences:
-            self._sequences[key] = _Sequence(self.spans[name], analysed)
+            self._sequences[key] = _Sequence(self.tokens[name], analysed)
         return self._sequences[key]
 
     def matches(self, pattern: Pattern) -> bool:
@@ -269,11 +289,11 @@ class Analysed:
 
     def _window(self, name: str, places: list[tuple[int, int]], width: int,
                 marks: tuple[str, str]) -> str:
-        spans, text = self.spans[name], self.fields[name]
-        if not spans:
+        tokens, text = self.tokens[name], self.fields[name]
+        if not tokens:
             return text[:200]
         first = max(0, places[0][0] - width // 4) if places else 0
-        last = min(len(spans), first + width) - 1
+        last = min(len(tokens), first + width) - 1
         # Different sets of hits often mark the same words in the same window: build it once.
         shown = tuple(place for place in places if place[0] <= last)
         key = (name, first, width, marks, shown)
@@ -282,44 +302,36 @@ class Analysed:
             window = self._windows[key] = self._build(name, first, last, dict(shown), marks)
         return window
 
-    def _build(self, name: str, first: int, last: int, ends: dict[int, int],
+    def _build(self, name: str, first: int, last: int, ends_of: dict[int, int],
                marks: tuple[str, str]) -> str:
-        """The words ``first`` to ``last`` of field ``name``, marking each span of ``ends``
+        """The words ``first`` to ``last`` of field ``name``, marking each span of ``ends_of``
         (start -> last word; a phrase is marked as one piece)."""
-        spans, text = self.spans[name], self.fields[name]
-        out, cursor, closing = [], spans[first].start, -1
+        tokens, text = self.tokens[name], self.fields[name]
+        starts, ends = tokens.starts, tokens.ends
+        out, cursor, closing = [], starts[first], -1
         for index in range(first, last + 1):
-            span = spans[index]
-            out.append(text[cursor:span.start])
-            if index in ends and closing < index:
+            out.append(text[cursor:starts[index]])
+            if index in ends_of and closing < index:
                 out.append(marks[0])
-                closing = min(ends[index], last)
-            out.append(text[span.start:span.end])
+                closing = min(ends_of[index], last)
+            out.append(text[starts[index]:ends[index]])
             if index == closing:
                 out.append(marks[1])
-            cursor = span.end
-        if last == len(spans) - 1:
+            cursor = ends[index]
+        if last == len(tokens) - 1:
             out.append(text[cursor:])
         body = re.sub(r"\s+", " ", "".join(out)).strip()
-        return ("… " if first else "") + body + (" …" if last < len(spans) - 1 else "")
-
-
-def _spans(text: str) -> list[_Span]:
-    spans = []
-    for found in _TOKEN.finditer(text):
-        word = _fold_word(found.group())
-        spans.append(_Span(found.start(), found.end(), word, _analyse_word(word)))
-    return spans
+        return ("… " if first else "") + body + (" …" if last < len(tokens) - 1 else "")
 
 
 class _Sequence:
     """A field's tokens (folded words or analysed tokens) with an index of where each is."""
 
-    def __init__(self, spans: list[_Span], analysed: bool) -> None:
-        # (token, span index): several analysed tokens (CJK characters) may share a span.
-        self.items = ([(token, index) for index, span in enumerate(spans)
-                       for token in span.analysed] if analysed
-                      else [(span.word, index) for index, span in enumerate(spans)])
+    def __init__(self, tokens: _Tokens, analysed: bool) -> None:
+        # (token, word index): several analysed tokens (CJK characters) may share a word.
+        self.items = ([(token, index) for index, each in enumerate(tokens.analysed)
+                       for token in each] if analysed
+                      else list(zip(tokens.words, range(len(tokens)), strict=True)))
         self.positions: dict[str, list[int]] = {}
         for position, (token, _) in enumerate(self.items):
             self.positions.setdefault(token, []).append(position)

@@ -8,7 +8,7 @@ from alerts import Rule, match_batch
 from alerts.matcher import _BatchIndex
 from alerts.prefilter import RuleIndex
 from storage import Analysed, Article, Pattern
-from storage.analysis import _Sequence, _spans
+from storage.analysis import _Sequence, _Tokens
 
 TEXTS = [
     ("Tujuh PMI asal NTB dideportasi dari Malaysia",
@@ -176,8 +176,8 @@ def test_snippets_do_not_depend_on_what_was_explained_before() -> None:
     ("pe", False), ("pem", False), ("dep", True), ("tempat", True), ("z", False),
     ("特", True), ("", False)])
 def test_prefix_search_finds_every_word_that_starts_so(prefix: str, analysed: bool) -> None:
-    spans = _spans(" ".join(text for _, text in TEXTS))
-    sequence = _Sequence(spans, analysed)
+    tokens = _Tokens(" ".join(text for _, text in TEXTS))
+    sequence = _Sequence(tokens, analysed)
     expected = [(index, index) for position, (token, index) in enumerate(sequence.items)
                 if token.startswith(prefix)]
     assert sequence.find((prefix,), prefix=True) == expected
