@@ -40,7 +40,7 @@ from storage.models import (
     SearchHit,
     SourceHealth,
 )
-from storage.neardup import MIN_SHARED, is_copy, sample
+from storage.neardup import MIN_SHARED, first_copy, sample
 from storage.schema import MIGRATIONS
 from storage.search import ArticleFilter, SearchPage, Story
 
@@ -351,13 +351,10 @@ class Archive:
         candidates = self._copy_candidates(db, hashes)
         db.conn.executemany("INSERT INTO article_shingles (week, hash, article_id)"
                             " VALUES (?, ?, ?)", [(week, value, article_id) for value in hashes])
-        for rowid in candidates:
-            other, cluster = db.conn.execute(
-                "SELECT text, coalesce(cluster_id, id) FROM articles WHERE id = ?",
-                [rowid]).fetchone()
-            if is_copy(text, other):
-                return int(cluster)
-        return article_id
+        bodies = ((cluster, other) for rowid in candidates for other, cluster in db.conn.execute(
+            "SELECT text, coalesce(cluster_id, id) FROM articles WHERE id = ?", [rowid]))
+        copied = first_copy(text, bodies)
+        return article_id if copied is None else int(copied)
 
     def _copy_candidates(self, db: sqlite_utils.Database, hashes: Sequence[int]) -> list[int]:
         """The recent articles sharing most of a new body's sampled shingles, best first.

@@ -13,7 +13,11 @@ different stories on one topic share a phrase or two ("pekerja migran Indonesia"
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from hashlib import blake2b
+from typing import TypeVar
+
+Key = TypeVar("Key")
 
 SHINGLE = 3  # sample() spells out the three words of a shingle
 SAMPLE_EVERY = 8  # about one shingle in this many is kept in the sample
@@ -60,6 +64,13 @@ def containment(one: set[str], two: set[str]) -> float:
     return len(one & two) / min(len(one), len(two))
 
 
-def is_copy(text: str, other: str) -> bool:
-    """Whether two bodies carry one story."""
-    return containment(shingles(text), shingles(other)) >= MIN_CONTAINMENT
+def first_copy(text: str, others: Iterable[tuple[Key, str]]) -> Key | None:
+    """The key of the first of ``others`` (key, body) that carries the same story as
+    ``text``, or None; the bodies are read one by one, and ``text``'s shingles made once."""
+    mine: set[str] | None = None
+    for key, other in others:
+        if mine is None:
+            mine = shingles(text)
+        if containment(mine, shingles(other)) >= MIN_CONTAINMENT:
+            return key
+    return None
