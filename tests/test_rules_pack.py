@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.eval_rules import HELDOUT, SPENT, chosen_set, load, pack, predict, report
+import pytest
+
+from bench.eval_rules import HELDOUT, SPENT, SPENT3, chosen_set, load, pack, predict, report
 
 
 def test_the_pack_alerts_on_migration_stories_and_not_on_traps() -> None:
@@ -37,8 +39,9 @@ def test_development_ids_are_unique() -> None:
     assert len(ids) == len(set(ids))
 
 
-def test_the_spent_held_out_set_is_folded_into_the_development_set_unchanged() -> None:
-    items = load(SPENT)
+@pytest.mark.parametrize("spent", [SPENT, SPENT3], ids=lambda path: path.name)
+def test_a_spent_held_out_set_is_folded_into_the_development_set_unchanged(spent: Path) -> None:
+    items = load(spent)
     assert len(items) >= 60
     # A retired held-out set is folded into the development set as it is: an id of both
     # sets must be the very same text and labels, never a different text under a reused id.
@@ -49,8 +52,15 @@ def test_the_spent_held_out_set_is_folded_into_the_development_set_unchanged() -
 
 
 def test_the_labelled_set_is_chosen_and_a_missing_one_reported_by_name(tmp_path: Path) -> None:
-    assert chosen_set(["--heldout"]) == HELDOUT and HELDOUT.is_file()
+    # The blind set of the next revision arrives from another branch: until it is merged,
+    # --heldout names the missing file instead of scoring something else.
+    chosen = chosen_set(["--heldout"])
+    if HELDOUT.is_file():
+        assert chosen == HELDOUT
+    else:
+        assert isinstance(chosen, str) and HELDOUT.name in chosen and "--set PATH" in chosen
     assert chosen_set(["--set", str(SPENT)]) == SPENT
+    assert chosen_set(["--set", str(SPENT3)]) == SPENT3
     missing = tmp_path / "rule_eval_next.jsonl"
     message = chosen_set(["--set", str(missing)])
     assert isinstance(message, str) and str(missing) in message and "--set PATH" in message
