@@ -39,11 +39,14 @@ def _outlive_not(owner: int) -> None:
     too (the server's children hold its liveness pipe). A thread waits on the owner's pidfd,
     which becomes readable when the owner exits, SIGKILL included; no polling.
     """
+    pidfd_open = getattr(os, "pidfd_open", None)  # Linux only
     try:
-        handle = os.pidfd_open(owner)
+        if pidfd_open is None:
+            raise OSError("no pidfd_open")
+        handle = pidfd_open(owner)
     except ProcessLookupError:
         os._exit(0)
-    except OSError:  # no pidfd (Linux < 5.3): workers end with the pool, as before
+    except OSError:  # no pidfd (not Linux, or Linux < 5.3): workers end with the pool only
         return
 
     def wait() -> None:

@@ -71,7 +71,10 @@ def _ago(span: timedelta) -> str:
 def _week(stamp: str) -> int:
     """The week of a timestamp as the shingle index keys it: whole weeks since 1970-01-01 UTC
     (migration 8 computes the same in SQL)."""
-    return int(datetime.fromisoformat(stamp).timestamp() // WEEK.total_seconds())
+    moment = datetime.fromisoformat(stamp)
+    if moment.tzinfo is None:  # written by another tool without an offset: UTC, as SQL reads it
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp() // WEEK.total_seconds())
 
 
 def content_hash(text: str) -> str:

@@ -103,3 +103,12 @@ def test_the_shingle_sample_keeps_its_rows_keyed_by_week(tmp_path: Path) -> None
             text="KUPANG (ANTARA) - " + body.replace("seorang", "satu orang")))
         assert copy is not None
         assert archive.article(copy).cluster_id == 1  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("stamp", ["2026-11-28T10:00:00+00:00", "2026-11-26T23:59:59+07:00",
+                                   "2026-11-26T00:00:00", "1970-01-08T00:00:00+00:00"])
+def test_python_and_the_migration_agree_on_an_articles_week(stamp: str) -> None:
+    conn = sqlite3.connect(":memory:")
+    in_sql = conn.execute("SELECT CAST((julianday(?) - 2440587.5) / 7 AS INTEGER)",
+                          [stamp]).fetchone()[0]
+    assert _week(stamp) == in_sql
