@@ -7,11 +7,12 @@
 
 tests/data/rule_eval.jsonl is the development set: the pack is tuned on it. It holds the first
 labelled set (ids e...), the first former held-out set (ids h0..., folded in 2026-11-28), the
-second (ids h2-..., 207 texts) and the third (ids h3-..., 189 texts), each folded in once its
-misses were studied. rule_eval_heldout.jsonl and rule_eval_heldout3.jsonl stay in place as they
-were but are spent: they are development data now and no longer measure anything.
+second (ids h2-..., 207 texts), the third (ids h3-..., 189 texts) and the fourth (ids h4-...,
+209 texts), each folded in once its misses were studied. rule_eval_heldout.jsonl,
+rule_eval_heldout3.jsonl and rule_eval_heldout4.jsonl stay in place as they were but are spent:
+they are development data now and no longer measure anything.
 
-``--heldout`` scores tests/data/rule_eval_heldout4.jsonl, the blind set written for the third
+``--heldout`` scores tests/data/rule_eval_heldout5.jsonl, the blind set written for the fourth
 revision by someone who has seen neither the pack nor its misses; it is added by whoever merges
 it, and until then ``--heldout`` says that it is missing. Score it, do not study its misses, or
 it becomes development data too (and a new blind set is needed).
@@ -32,9 +33,10 @@ from alerts import Rule, default_rule_pack, match_batch
 from storage import Article
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "rule_eval.jsonl"
-HELDOUT = DATA.with_name("rule_eval_heldout4.jsonl")
+HELDOUT = DATA.with_name("rule_eval_heldout5.jsonl")
 SPENT = DATA.with_name("rule_eval_heldout.jsonl")
 SPENT3 = DATA.with_name("rule_eval_heldout3.jsonl")
+SPENT4 = DATA.with_name("rule_eval_heldout4.jsonl")
 
 
 def load(path: Path = DATA) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.eval_rules import HELDOUT, SPENT, SPENT3, chosen_set, load, pack, predict, report
+from bench.eval_rules import HELDOUT, SPENT, SPENT3, SPENT4, chosen_set, load, pack, predict, report
 
 
 def test_the_pack_alerts_on_migration_stories_and_not_on_traps() -> None:
@@ -39,7 +39,7 @@ def test_development_ids_are_unique() -> None:
     assert len(ids) == len(set(ids))
 
 
-@pytest.mark.parametrize("spent", [SPENT, SPENT3], ids=lambda path: path.name)
+@pytest.mark.parametrize("spent", [SPENT, SPENT3, SPENT4], ids=lambda path: path.name)
 def test_a_spent_held_out_set_is_folded_into_the_development_set_unchanged(spent: Path) -> None:
     items = load(spent)
     assert len(items) >= 60
@@ -61,6 +61,7 @@ def test_the_labelled_set_is_chosen_and_a_missing_one_reported_by_name(tmp_path:
         assert isinstance(chosen, str) and HELDOUT.name in chosen and "--set PATH" in chosen
     assert chosen_set(["--set", str(SPENT)]) == SPENT
     assert chosen_set(["--set", str(SPENT3)]) == SPENT3
+    assert chosen_set(["--set", str(SPENT4)]) == SPENT4
     missing = tmp_path / "rule_eval_next.jsonl"
     message = chosen_set(["--set", str(missing)])
     assert isinstance(message, str) and str(missing) in message and "--set PATH" in message
