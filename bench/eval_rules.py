@@ -13,9 +13,9 @@ rule_eval_heldout3.jsonl and rule_eval_heldout4.jsonl stay in place as they were
 they are development data now and no longer measure anything.
 
 ``--heldout`` scores tests/data/rule_eval_heldout5.jsonl, the blind set written for the fourth
-revision by someone who has seen neither the pack nor its misses; it is added by whoever merges
-it, and until then ``--heldout`` says that it is missing. Score it, do not study its misses, or
-it becomes development data too (and a new blind set is needed).
+revision by someone who has seen neither the pack nor its misses (a missing file is reported
+by name). Score it, do not study its misses, or it becomes development data too (and a new
+blind set is needed).
 
 "Without stemming" runs the same pack with every ``~`` removed (exact words only), so the two
 columns differ only by the analysis of word forms. "any" scores the alert decision itself: an
