@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 
 # unicode61 splits on everything that is not a letter or a digit (underscore included).
 _TOKEN = re.compile(r"[^\W_]+")
@@ -131,25 +132,49 @@ def stem(word: str) -> str:
     A light rule-based stemmer after Nazief–Adriani: particles (-lah, -kah, -pun), possessives
     (-ku, -mu, -nya), one derivational suffix (-kan, -an, -i), then up to three prefixes (di-,
     ke-, me-/pe- with their nasal forms, ber-, ter-). It never leaves fewer than four letters
-    and stops at a known root. Words with digits, and short words, are left as they are.
-    ``se-`` is not stripped: "setempat" (local) is not "tempat".
+    and stops at a known root (PySastrawi's dictionary of about 30,000): a nasal that hides
+    the root's first letter is read as the root the dictionary knows ("mengirim" is kirim,
+    "menilai" nilai), and the prefix of me-…-i and be-…-an comes off before the suffix. A word
+    the dictionary does not know (loanwords, names) is still stripped by the rules alone.
+    Words with digits, and short words, are left as they are. ``se-`` is not stripped:
+    "setempat" (local) is not "tempat".
     """
-    if len(word) <= MIN_ROOT or not _LATIN_WORD.fullmatch(word) or word in _ROOTS:
+    if len(word) <= MIN_ROOT or not _LATIN_WORD.fullmatch(word) or _is_root(word):
         return word
     base = _strip_suffix(_strip_suffix(word, ("lah", "kah", "pun")), ("nya", "ku", "mu"))
     trimmed = _strip_suffix(base, ("kan", "an", "i"))
-    root = _strip_prefixes(trimmed)
-    if root == trimmed != base:
-        # "ditahan" is di- + tahan, not di- + tah + -an: when the suffix leaves no room for a
-        # prefix, keep the suffix and take the prefix (Nazief–Adriani's backtracking).
+    if _PREFIX_FIRST.match(base) and base[len(trimmed):] in ("i", "an"):
+        # me-…-i, di-…-i, pe-…-i, te-…-i, be-…-an: the prefix comes off first, so that
+        # "memakai" is pakai (not maka, "then") and "menilai" nilai (not nila).
         whole = _strip_prefixes(base)
-        if whole != base:
+        if whole != base and _is_root(whole):
+            return whole
+    root = _strip_prefixes(trimmed)
+    if not _is_root(root) and trimmed != base:
+        # "ditahan" is di- + tahan, not di- + tah + -an: when the suffix leaves no known root,
+        # keep it and take the prefixes only (Nazief–Adriani's backtracking).
+        whole = _strip_prefixes(base)
+        if _is_root(whole) or (root == trimmed and whole != base):
             return whole
     return root
 
 
+def _is_root(word: str) -> bool:
+    """Whether ``word`` is a known Indonesian root: Sastrawi's dictionary of about 30,000,
+    and the roots listed here that look affixed."""
+    return word in _ROOTS or word in _dictionary()
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> frozenset[str]:
+    """The root words of PySastrawi's stemmer (kata-dasar.txt), read once."""
+    listed = resources.files("Sastrawi.Stemmer.data").joinpath("kata-dasar.txt")
+    return frozenset(line.strip() for line in listed.read_text("utf-8").splitlines()
+                     if line.strip())
+
+
 def _strip_suffix(word: str, suffixes: Sequence[str]) -> str:
-    if word in _ROOTS:
+    if _is_root(word):
         return word
     for suffix in suffixes:
         if word.endswith(suffix) and len(word) - len(suffix) >= MIN_ROOT:
@@ -159,7 +184,7 @@ def _strip_suffix(word: str, suffixes: Sequence[str]) -> str:
 
 def _strip_prefixes(word: str) -> str:
     for _ in range(3):
-        if word in _ROOTS:
+        if _is_root(word):
             return word
         stripped = _strip_prefix(word)
         if stripped is None or len(stripped) < MIN_ROOT:
@@ -169,6 +194,8 @@ def _strip_prefixes(word: str) -> str:
 
 
 _VOWELS = "aeiou"
+# Confixes whose prefix is removed before their suffix (Enhanced Confix Stripping).
+_PREFIX_FIRST = re.compile(r"^(?:me|di|pe|te)\w+i$|^be\w+an$")
 
 
 def _strip_prefix(word: str) -> str | None:
@@ -181,7 +208,10 @@ def _strip_prefix(word: str) -> str | None:
     if word.startswith("per") and word[3:4] not in _VOWELS:
         return word[3:]
     if word.startswith(("me", "pe")):
-        return _strip_nasal(word[2:])
+        # The nasal hides the root's first letter: the first reading that is a known root,
+        # else the commoner one ("mengirim" is kirim, "mengajar" ajar, "menilai" nilai).
+        readings = _strip_nasal(word[2:])
+        return next((reading for reading in readings if _is_root(reading)), readings[0])
     for prefix in ("ber", "ter"):
         if word.startswith(prefix):
             return word[3:]
@@ -190,19 +220,21 @@ def _strip_prefix(word: str) -> str | None:
     return None
 
 
-def _strip_nasal(rest: str) -> str:
-    """Undo meN-/peN-: menempatkan -> tempatkan, memakai -> pakai, menyewa -> sewa."""
+def _strip_nasal(rest: str) -> tuple[str, ...]:
+    """The readings of what follows me-/pe-, commoner first: menempatkan -> tempatkan (or
+    nempatkan), memakai -> pakai (or makai), menyewa -> sewa, mengirim -> irim or kirim."""
     if rest.startswith("ng"):
-        return rest[2:]
+        after = rest[2:]
+        return (after, "k" + after) if after[:1] in _VOWELS else (after,)
     if rest.startswith("ny") and rest[2:3] in _VOWELS:
-        return "s" + rest[2:]
+        return ("s" + rest[2:], rest)
     if rest.startswith("m"):
         after = rest[1:]
-        return "p" + after if after[:1] in _VOWELS else after
+        return ("p" + after, rest) if after[:1] in _VOWELS else (after,)
     if rest.startswith("n"):
         after = rest[1:]
-        return "t" + after if after[:1] in _VOWELS else after
-    return rest
+        return ("t" + after, rest) if after[:1] in _VOWELS else (after,)
+    return (rest,)
 
 
 # -- explanations ---------------------------------------------------------------------------

@@ -241,4 +241,11 @@ MIGRATIONS: tuple[str, ...] = (
         DELETE FROM article_shingles WHERE article_id = old.id;
     END;
     """,
+    # 9: the analysed columns made again, by the stemmer that checks its readings against a
+    # dictionary of Indonesian roots (PySastrawi's): "pengiriman" is kirim now, not irim, and
+    # "kawasan" stays kawasan. The index must hold what pantau_analyze() gives today, or a
+    # deleted or edited article would leave stale roots behind.
+    """
+    INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+    """,
 )

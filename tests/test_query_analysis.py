@@ -16,7 +16,7 @@ from storage.schema import MIGRATIONS
 @pytest.mark.parametrize(("root", "forms"), [
     ("tempat", "penempatan ditempatkan menempatkan penempatannya menempatkannya"),
     ("berangkat", "diberangkatkan memberangkatkan pemberangkatan keberangkatan berangkat"),
-    ("deportas", "deportasi dideportasi mendeportasi"),
+    ("deportasi", "deportasi dideportasi mendeportasi"),
     ("kerja", "dipekerjakan mempekerjakan pekerja bekerja pekerjanya"),
     ("lindung", "perlindungan pelindungan dilindungi melindungi"),
     ("selundup", "penyelundupan menyelundupkan diselundupkan"),
