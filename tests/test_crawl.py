@@ -156,7 +156,7 @@ def build_flaky(site: Site) -> None:
         return next(answers, None) or html(article_page("Dibatasi", story(50), NOW))
 
     site.route("/b/limited", limited)
-    site.route("/b/slow", Reply(b"", delay=4))
+    site.route("/b/slow", Reply(b"", delay=6))
 
 
 def crawl(world: World) -> tuple[dict, str]:  # type: ignore[type-arg]
@@ -182,7 +182,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 [pantau]
 archive = "archive.db"
 rule_packs = []
-download_timeout = 1.5
+download_timeout = 3  # generous for a loaded machine; the slow page takes longer still
 max_page_kb = 512
 download_delay = 0
 concurrent_per_host = 4
