@@ -20,24 +20,24 @@ def extraction_pool(processes: int = 0) -> ProcessPoolExecutor:
 
     Workers start from a fork server, not by forking the crawling process, whose threads and
     sockets a child must not inherit; each ends when the crawling process does, however it
-    ends (see :func:`_outlive_not`).
+    ends (see :func:`_end_with`).
     """
     size = processes or os.cpu_count() or 1
     if size not in _pools:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["crawler.extract", "crawler.extraction.warmup"])
         _pools[size] = ProcessPoolExecutor(max_workers=size, mp_context=context,
-                                           initializer=_outlive_not, initargs=(os.getpid(),))
+                                           initializer=_end_with, initargs=(os.getpid(),))
     return _pools[size]
 
 
-def _outlive_not(owner: int) -> None:
+def _end_with(owner: int) -> None:
     """Make this worker exit as soon as process ``owner`` (the crawling process) is gone.
 
-    A worker killed crawler leaves behind would wait for work forever: it holds the write end
-    of its own task queue, so it never reads the end of it, and it keeps the fork server alive
-    too (the server's children hold its liveness pipe). A thread waits on the owner's pidfd,
-    which becomes readable when the owner exits, SIGKILL included; no polling.
+    A worker whose crawler was killed would otherwise wait for work forever: it holds the
+    write end of its own task queue, so it never reads the end of it, and it keeps the fork
+    server alive too (the server's children hold its liveness pipe). A thread waits on the
+    owner's pidfd, which becomes readable when the owner exits, SIGKILL included; no polling.
     """
     pidfd_open = getattr(os, "pidfd_open", None)  # Linux only
     try:

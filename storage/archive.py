@@ -365,6 +365,7 @@ class Archive:
         Copies of a story appear within days of it, so only the last ``NEAR_DUP_WINDOW`` of the
         sample index is read (the weeks it spans, then the articles first seen in it); and of
         each shingle only its newest ``POSTINGS_READ`` articles.
+
         A shingle most stories of the week share ("pekerja migran indonesia") says nothing
         about which one a body copies, and reading all of its articles would make the cost
         grow with the week's volume; the shingles of the story itself are rare, and their
