@@ -46,6 +46,11 @@ PANTAU_MAX_RETRY_AFTER = 120  # seconds; a host asking for more is left for this
 PANTAU_RETRY_BACKOFF = 0.5  # seconds before the first retry of a host; doubles per retry
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 COOKIES_ENABLED = False
+# Connections kept alive and reused across a host's requests (see crawler/handlers.py).
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.handlers.PoolingDownloadHandler",
+    "https": "crawler.handlers.PoolingDownloadHandler",
+}
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 REMOTE_CONTROL_ENABLED = False

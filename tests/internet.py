@@ -51,6 +51,7 @@ class Site:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.hits: list[Hit] = []
+        self.connections = 0  # TCP connections accepted: a keep-alive client reuses them
         self._lock = threading.Lock()
         self._server = _QuietServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
@@ -98,6 +99,10 @@ class Site:
         with self._lock:
             self.hits.append(hit)
 
+    def connected(self) -> None:
+        with self._lock:
+            self.connections += 1
+
 
 class _QuietServer(ThreadingHTTPServer):
     """A server that does not print a traceback when a client hangs up (timeouts do)."""
@@ -109,6 +114,10 @@ class _QuietServer(ThreadingHTTPServer):
 def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()  # once per connection, however many requests it carries
+            site.connected()
 
         def do_GET(self) -> None:
             headers = {k.lower(): v for k, v in self.headers.items()}
