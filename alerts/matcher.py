@@ -163,11 +163,6 @@ class _BatchIndex:
         snippet = self.snippets.get(key)
         if snippet is None:
             snippet = self.snippets[key] = analysed.snippet(tuple(hit), marks=HIGHLIGHT)
-        if len(hit) == len(query.patterns):
-            labels = query.labels
-        else:
-            labels = tuple([label for label, pattern in query.labelled_patterns
-                            if pattern in hit])
-            if len(query.labels) < len(query.labelled_patterns):  # a label for two patterns
-                labels = tuple(dict.fromkeys(labels))
+        labels = query.labels if len(hit) == len(query.patterns) else tuple(dict.fromkeys(
+            label for label, pattern in query.labelled_patterns if pattern in hit))
         return NewMatch(rowid, rule.name, labels, snippet, ())

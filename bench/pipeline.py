@@ -36,9 +36,9 @@ from typing import Any
 import httpx
 import trafilatura
 
+from bench.extraction import BASELINE_OPTIONS
 from bench.news_pages import templates
 from crawler import run_on_reactor
-from crawler.extract import TRAFILATURA_OPTIONS
 from pantau.config import from_dict
 from pantau.demo.site import NEWS, DemoArticle, DemoSite, load_articles
 from pantau.pipeline import run_once
@@ -266,13 +266,8 @@ def _serve(count: int, pages: str, address: Any) -> None:
 def bare_seconds(base: str, articles: list[DemoArticle]) -> float:
     """Seconds bare trafilatura takes over the site's article pages in this one process, with
     Pantau's options (the pages fetched first, as :func:`bare_pair_seconds` does)."""
-    options = {**TRAFILATURA_OPTIONS, "include_links": False}
-    with httpx.Client(base_url=base) as client:
-        pages = [(base + a.path, client.get(a.path).content) for a in articles]
-    started = time.perf_counter()
-    for url, page in pages:
-        trafilatura.bare_extraction(page, url=url, **options)
-    return time.perf_counter() - started
+    started, ended = _extract_bare(_fetch(base, articles))
+    return ended - started
 
 
 def bare_pair_seconds(base: str, articles: list[DemoArticle]) -> float:
@@ -293,14 +288,23 @@ def bare_pair_seconds(base: str, articles: list[DemoArticle]) -> float:
 
 
 def _extract_half(base: str, articles: list[DemoArticle], ready: Any, results: Any) -> None:
-    options = {**TRAFILATURA_OPTIONS, "include_links": False}
-    with httpx.Client(base_url=base) as client:
-        pages = [(base + a.path, client.get(a.path).content) for a in articles]
+    pages = _fetch(base, articles)
     ready.wait()
+    results.put(_extract_bare(pages))
+
+
+def _fetch(base: str, articles: list[DemoArticle]) -> list[tuple[str, bytes]]:
+    """The articles' pages as the site serves them, with their URLs."""
+    with httpx.Client(base_url=base) as client:
+        return [(base + a.path, client.get(a.path).content) for a in articles]
+
+
+def _extract_bare(pages: list[tuple[str, bytes]]) -> tuple[float, float]:
+    """When bare trafilatura (Pantau's options, links off) started and ended on ``pages``."""
     started = time.perf_counter()
     for url, page in pages:
-        trafilatura.bare_extraction(page, url=url, **options)
-    results.put((started, time.perf_counter()))
+        trafilatura.bare_extraction(page, url=url, **BASELINE_OPTIONS)
+    return started, time.perf_counter()
 
 
 def main() -> None:

@@ -39,14 +39,13 @@ def _end_with(owner: int) -> None:
     server alive too (the server's children hold its liveness pipe). A thread waits on the
     owner's pidfd, which becomes readable when the owner exits, SIGKILL included; no polling.
     """
-    pidfd_open = getattr(os, "pidfd_open", None)  # Linux only
+    if not hasattr(os, "pidfd_open"):  # not Linux: workers end with the pool only
+        return
     try:
-        if pidfd_open is None:
-            raise OSError("no pidfd_open")
-        handle = pidfd_open(owner)
+        handle = os.pidfd_open(owner)
     except ProcessLookupError:
         os._exit(0)
-    except OSError:  # no pidfd (not Linux, or Linux < 5.3): workers end with the pool only
+    except OSError:  # Linux before 5.3: workers end with the pool only
         return
 
     def wait() -> None:

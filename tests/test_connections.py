@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 from tests.internet import Reply, Site, article_page, html
@@ -24,22 +25,30 @@ def test_a_crawl_keeps_its_connections_to_a_host_alive(tmp_path: Path) -> None:
         site.route(path, html(article_page(f"Berita {number}",
                                            [f"Laporan nomor {number}.", *PARAGRAPHS])))
     site.start()
-    crawl = (
-        "import json, sys\n"
-        "from pathlib import Path\n"
-        "from crawler import run_on_reactor\n"
-        "from pantau.config import from_dict\n"
-        "from pantau.pipeline import run_once\n"
-        "config = from_dict({'pantau': {'archive': sys.argv[2], 'download_delay': 0,"
-        f" 'concurrent_per_host': {PER_HOST}}},"
-        " 'sources': [{'name': 'agency', 'feeds': [sys.argv[1] + '/rss'],"
-        " 'allow_private': True}]}, Path('<test>'), {})\n"
-        "found = {}\n"
-        "async def crawl():\n"
-        "    found['summary'] = await run_once(config, deliver=False,"
-        " scrapy_overrides={'AUTOTHROTTLE_ENABLED': False})\n"
-        "run_on_reactor(crawl)\n"
-        "print(json.dumps({'new_articles': found['summary'].new_articles}))\n")
+    # In a process of its own, as `pantau crawl` runs, but with AutoThrottle off (no config
+    # field does that) so that the host's slot is never idle.
+    crawl = textwrap.dedent(f"""
+        import json, sys
+        from pathlib import Path
+        from crawler import run_on_reactor
+        from pantau.config import from_dict
+        from pantau.pipeline import run_once
+
+        config = from_dict({{
+            "pantau": {{"archive": sys.argv[2], "download_delay": 0,
+                        "concurrent_per_host": {PER_HOST}}},
+            "sources": [{{"name": "agency", "feeds": [sys.argv[1] + "/rss"],
+                          "allow_private": True}}],
+        }}, Path("<test>"), {{}})
+        found = {{}}
+
+        async def crawl():
+            found["summary"] = await run_once(
+                config, deliver=False, scrapy_overrides={{"AUTOTHROTTLE_ENABLED": False}})
+
+        run_on_reactor(crawl)
+        print(json.dumps({{"new_articles": found["summary"].new_articles}}))
+    """)
     try:
         result = subprocess.run([sys.executable, "-c", crawl, site.url,
                                  str(tmp_path / "archive.db")], capture_output=True, text=True,
