@@ -37,11 +37,17 @@ HELDOUT = DATA.with_name("rule_eval_heldout5.jsonl")
 SPENT = DATA.with_name("rule_eval_heldout.jsonl")
 SPENT3 = DATA.with_name("rule_eval_heldout3.jsonl")
 SPENT4 = DATA.with_name("rule_eval_heldout4.jsonl")
+RELABELLED = DATA.with_name("relabelled.jsonl")
 
 
 def load(path: Path = DATA) -> list[dict[str, Any]]:
     """The labelled articles."""
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def relabelled(path: Path = RELABELLED) -> dict[str, dict[str, Any]]:
+    """Labels changed under tests/data/LABELLING.md, by text id: before, after and why."""
+    return {change["id"]: change for change in load(path)} if path.is_file() else {}
 
 
 def pack(stemming: bool = True) -> list[Rule]:
