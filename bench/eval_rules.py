@@ -1,7 +1,7 @@
 """Precision and recall of the default rule pack on a labelled set of news texts.
 
     .venv/bin/python -m bench.eval_rules              # development set, word forms (~) as shipped
-    .venv/bin/python -m bench.eval_rules --heldout    # the blind held-out set instead
+    .venv/bin/python -m bench.eval_rules --heldout    # the blind held-out sets instead
     .venv/bin/python -m bench.eval_rules --set PATH   # any labelled JSONL file
     .venv/bin/python -m bench.eval_rules --json [--misses]
 
@@ -12,10 +12,12 @@ second (ids h2-..., 207 texts), the third (ids h3-..., 189 texts) and the fourth
 rule_eval_heldout3.jsonl and rule_eval_heldout4.jsonl stay in place as they were but are spent:
 they are development data now and no longer measure anything.
 
-``--heldout`` scores tests/data/rule_eval_heldout5.jsonl, the blind set written for the fourth
-revision by someone who has seen neither the pack nor its misses (a missing file is reported
-by name). Score it, do not study its misses, or it becomes development data too (and a new
-blind set is needed).
+Every set is labelled under tests/data/LABELLING.md, the written definition of the topics.
+``--heldout`` scores the blind sets, each on its own and all together: rule_eval_heldout5.jsonl
+(written for the fourth revision, relabelled under the guide), rule_eval_heldout6.jsonl and
+rule_eval_heldout7.jsonl (written under the guide, each labelled twice). Nobody who writes
+rules has seen them (a missing file is reported by name). Score them, do not study their
+misses, or they become development data too (and new blind sets are needed).
 
 "Without stemming" runs the same pack with every ``~`` removed (exact words only), so the two
 columns differ only by the analysis of word forms. "any" scores the alert decision itself: an
@@ -33,7 +35,9 @@ from alerts import Rule, default_rule_pack, match_batch
 from storage import Article
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "rule_eval.jsonl"
-HELDOUT = DATA.with_name("rule_eval_heldout5.jsonl")
+HELDOUT5 = DATA.with_name("rule_eval_heldout5.jsonl")
+BLIND = (HELDOUT5, DATA.with_name("rule_eval_heldout6.jsonl"),
+         DATA.with_name("rule_eval_heldout7.jsonl"))
 SPENT = DATA.with_name("rule_eval_heldout.jsonl")
 SPENT3 = DATA.with_name("rule_eval_heldout3.jsonl")
 SPENT4 = DATA.with_name("rule_eval_heldout4.jsonl")
@@ -111,42 +115,51 @@ def misses(items: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def chosen_set(argv: list[str]) -> Path | str:
-    """The labelled file named on the command line, or a message saying what is wrong."""
-    path = DATA
+def chosen_set(argv: list[str]) -> list[Path] | str:
+    """The labelled files named on the command line, or a message saying what is wrong."""
+    paths = [DATA]
     if "--heldout" in argv:
-        path = HELDOUT
+        paths = list(BLIND)
     if "--set" in argv:
         at = argv.index("--set") + 1
         if at >= len(argv) or argv[at].startswith("--"):
             return "--set needs a path: --set tests/data/rule_eval.jsonl"
-        path = Path(argv[at])
-    if not path.is_file():
-        why = (" (the blind held-out set for this revision; it is added by whoever merges it)"
-               if path == HELDOUT else "")
-        return (f"{path}: no such labelled set{why}. Give an existing JSONL file with "
-                f"--set PATH, one {{id, language, title, text, topics, trap}} object a line.")
-    return path
+        paths = [Path(argv[at])]
+    for path in paths:
+        if not path.is_file():
+            why = " (a blind held-out set, added by whoever merges it)" if path in BLIND else ""
+            return (f"{path}: no such labelled set{why}. Give an existing JSONL file with "
+                    f"--set PATH, one {{id, language, title, text, topics, trap}} object a line.")
+    return paths
 
 
-def main() -> None:
-    path = chosen_set(sys.argv[1:])
-    if isinstance(path, str):
-        sys.exit(path)
-    items = load(path)
+def table(name: str, items: list[dict[str, Any]]) -> None:
+    """Print one set's scores, per topic, with and without word forms."""
     result = report(items)
-    if "--json" in sys.argv:
-        print(json.dumps(result, indent=2))
-        return
-    print(f"{len(items)} articles: {sum(1 for i in items if i['topics'])} on topic, "
+    print(f"{name}: {len(items)} articles, {sum(1 for i in items if i['topics'])} on topic, "
           f"{sum(1 for i in items if i['trap'])} traps")
     print(f"{'topic':30} {'P stem':>7} {'R stem':>7} {'P exact':>8} {'R exact':>8} {'n':>4}")
     for topic, stem in result["stemming"].items():
         exact = result["exact"][topic]
         print(f"{topic:30} {stem['precision']:7.2f} {stem['recall']:7.2f} "
               f"{exact['precision']:8.2f} {exact['recall']:8.2f} {stem['relevant']:4}")
-    if "--misses" in sys.argv:
-        print("\n".join(misses(items)))
+
+
+def main() -> None:
+    paths = chosen_set(sys.argv[1:])
+    if isinstance(paths, str):
+        sys.exit(paths)
+    sets = {path.name: load(path) for path in paths}
+    if len(sets) > 1:
+        sets["all together"] = [item for items in list(sets.values()) for item in items]
+    if "--json" in sys.argv:
+        print(json.dumps({name: report(items) for name, items in sets.items()}, indent=2))
+        return
+    for name, items in sets.items():
+        table(name, items)
+        if "--misses" in sys.argv and name != "all together":
+            print("\n".join(misses(items)))
+        print()
 
 
 if __name__ == "__main__":
