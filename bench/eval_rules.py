@@ -15,10 +15,10 @@ they are development data now and no longer measure anything.
 
 Every set is labelled under tests/data/LABELLING.md, the written definition of the topics.
 ``--heldout`` scores the blind sets, each on its own and all together:
-rule_eval_heldout6.jsonl and rule_eval_heldout7.jsonl (written under the guide, each labelled
-twice). Nobody who writes rules has seen them (a missing file is reported by name). Score them,
-do not study their misses, or they become development data too (and new blind sets are
-needed).
+rule_eval_heldout6.jsonl, rule_eval_heldout7.jsonl and rule_eval_heldout8.jsonl (written under
+the guide, each labelled twice). Nobody who writes rules has seen them (a missing file is
+reported by name). Score them, do not study their misses, or they become development data too
+(and new blind sets are needed).
 
 "Without stemming" runs the same pack with every ``~`` removed (exact words only), so the two
 columns differ only by the analysis of word forms. "any" scores the alert decision itself: an
@@ -36,7 +36,8 @@ from alerts import Rule, default_rule_pack, match_batch
 from storage import Article
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "rule_eval.jsonl"
-BLIND = (DATA.with_name("rule_eval_heldout6.jsonl"), DATA.with_name("rule_eval_heldout7.jsonl"))
+BLIND = (DATA.with_name("rule_eval_heldout6.jsonl"), DATA.with_name("rule_eval_heldout7.jsonl"),
+         DATA.with_name("rule_eval_heldout8.jsonl"))
 SPENT = DATA.with_name("rule_eval_heldout.jsonl")
 SPENT3 = DATA.with_name("rule_eval_heldout3.jsonl")
 SPENT4 = DATA.with_name("rule_eval_heldout4.jsonl")
