@@ -357,16 +357,25 @@ class Analysed:
 
 
 class _Sequence:
-    """A field's tokens (folded words or analysed tokens) with an index of where each is."""
+    """A field's tokens (folded words or analysed tokens) with an index of where each is.
+
+    Tokens and the words they belong to are parallel lists rather than a list of pairs: a
+    batch's explanations build hundreds of thousands of these, and pairs are objects the
+    garbage collector has to track and walk, strings and small integers are not."""
 
     def __init__(self, tokens: _Tokens, analysed: bool) -> None:
-        # (token, word index): several analysed tokens (CJK characters) may share a word.
-        self.items = ([(token, index) for index, each in enumerate(tokens.analysed)
-                       for token in each] if analysed
-                      else list(zip(tokens.words, range(len(tokens)), strict=True)))
+        # Several analysed tokens (CJK characters) may share a word.
+        self.tokens: list[str] = ([token for each in tokens.analysed for token in each]
+                                  if analysed else tokens.words)
+        self.words: Sequence[int] = ([index for index, each in enumerate(tokens.analysed)
+                                      for _ in each] if analysed else range(len(tokens)))
         self.positions: dict[str, list[int]] = {}
-        for position, (token, _) in enumerate(self.items):
-            self.positions.setdefault(token, []).append(position)
+        for position, token in enumerate(self.tokens):
+            found = self.positions.get(token)
+            if found is None:
+                self.positions[token] = [position]
+            else:
+                found.append(position)
         self.vocabulary: list[str] | None = None  # sorted on the first prefix search
 
     def _starting(self, prefix: str) -> list[str]:
@@ -381,20 +390,21 @@ class _Sequence:
         return found
 
     def find(self, tokens: tuple[str, ...], prefix: bool) -> list[tuple[int, int]]:
-        """(first, last) span indexes of each place ``tokens`` occur in order."""
+        """(first, last) word indexes of each place ``tokens`` occur in order."""
         last = len(tokens) - 1
         if last == 0 and prefix:
             starts = sorted(p for token in self._starting(tokens[0])
                             for p in self.positions[token])
         else:
             starts = self.positions.get(tokens[0], [])
+        mine, words = self.tokens, self.words
         places = []
         for start in starts:
             end = start + last
-            if end >= len(self.items):
+            if end >= len(mine):
                 break
-            if all(self.items[start + k][0] == tokens[k] for k in range(1, last)) and (
-                    last == 0 or (self.items[end][0].startswith(tokens[last]) if prefix
-                                  else self.items[end][0] == tokens[last])):
-                places.append((self.items[start][1], self.items[end][1]))
+            if all(mine[start + k] == tokens[k] for k in range(1, last)) and (
+                    last == 0 or (mine[end].startswith(tokens[last]) if prefix
+                                  else mine[end] == tokens[last])):
+                places.append((words[start], words[end]))
         return places

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from alerts import Rule, match_batch
@@ -127,6 +129,33 @@ def test_match_batch_explains_compiled_matches_as_it_explains_fts5_matches() -> 
     assert pmi[0].terms == ("PMI",) and "**PMI**" in pmi[0].snippet
 
 
+def test_the_collector_is_paused_for_a_batch_and_left_as_it_was() -> None:
+    rules = [Rule(name=f"r{n}", query=query) for n, query in enumerate(QUERIES)]
+    collecting: list[bool] = []
+
+    class Watched(Article):
+        """An article that notes whether the collector runs while its text is read."""
+
+        def __getattribute__(self, name: str) -> object:
+            if name == "text":
+                collecting.append(gc.isenabled())
+            return super().__getattribute__(name)
+
+    watched = [Watched(**vars(article)) for article in corpus()]
+    assert gc.isenabled()
+    found = match_batch(watched, rules, prefilter=True)
+    assert found and collecting and not any(collecting) and gc.isenabled()
+    gc.disable()  # a caller that turned it off itself keeps it off
+    try:
+        assert match_batch(corpus(), rules, prefilter=False) == found
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(AttributeError):  # an error in the batch does not leave it off
+        match_batch([None], rules)  # type: ignore[list-item]
+    assert gc.isenabled()
+
+
 @pytest.mark.parametrize("depth", [20, 120])
 def test_deeply_nested_rules_are_evaluated(depth: int) -> None:
     # 20 levels: FTS5 parses the whole query, and agrees. 120: more parentheses than Python's
@@ -178,6 +207,7 @@ def test_snippets_do_not_depend_on_what_was_explained_before() -> None:
 def test_prefix_search_finds_every_word_that_starts_so(prefix: str, analysed: bool) -> None:
     tokens = _Tokens(" ".join(text for _, text in TEXTS))
     sequence = _Sequence(tokens, analysed)
-    expected = [(index, index) for position, (token, index) in enumerate(sequence.items)
+    expected = [(index, index) for token, index in zip(sequence.tokens, sequence.words,
+                                                       strict=True)
                 if token.startswith(prefix)]
     assert sequence.find((prefix,), prefix=True) == expected
