@@ -14,6 +14,7 @@ from bench.eval_rules import (
     SPENT4,
     SPENT5,
     SPENT6,
+    SPENT7,
     chosen_set,
     load,
     pack,
@@ -53,7 +54,8 @@ def test_development_ids_are_unique() -> None:
     assert len(ids) == len(set(ids))
 
 
-@pytest.mark.parametrize("spent", [SPENT, SPENT3, SPENT4, SPENT6], ids=lambda path: path.name)
+@pytest.mark.parametrize("spent", [SPENT, SPENT3, SPENT4, SPENT6, SPENT7],
+                         ids=lambda path: path.name)
 def test_a_spent_held_out_set_is_folded_into_the_development_set_unchanged(spent: Path) -> None:
     items = load(spent)
     assert len(items) >= 60
@@ -98,6 +100,7 @@ def test_the_labelled_set_is_chosen_and_a_missing_one_reported_by_name(tmp_path:
     assert chosen_set(["--set", str(SPENT4)]) == [SPENT4]
     assert chosen_set(["--set", str(SPENT5)]) == [SPENT5] and SPENT5 not in BLIND
     assert chosen_set(["--set", str(SPENT6)]) == [SPENT6] and SPENT6 not in BLIND
+    assert chosen_set(["--set", str(SPENT7)]) == [SPENT7] and SPENT7 not in BLIND
     missing = tmp_path / "rule_eval_next.jsonl"
     message = chosen_set(["--set", str(missing)])
     assert isinstance(message, str) and str(missing) in message and "--set PATH" in message
