@@ -139,3 +139,17 @@ def test_blind_sets_share_no_text_with_the_development_set_and_use_the_packs_top
         assert all(set(i["topics"]) <= topics and not (i["trap"] and i["topics"]) for i in items)
         assert not ids & {i["id"] for i in items}
         ids |= {i["id"] for i in items}
+
+
+def test_palm_oil_is_not_the_pacific_labour_scheme() -> None:
+    # PALM (Pacific Australia Labour Mobility) is also every "palm oil" story, and queries
+    # ignore case: the scheme counts only by its full name or as a scheme, visa or programme.
+    trade = {"id": "t", "language": "en", "title": "Palm oil exports to Australia rise",
+             "text": "Indonesia's palm oil exports to Australia and New Zealand rose 12 per "
+                     "cent, the trade ministry said.", "topics": [], "trap": True}
+    scheme = {**trade, "id": "s", "title": "More Indonesians join the PALM scheme",
+              "text": "Indonesian workers recruited under the PALM scheme left for farms in "
+                      "Australia."}
+    predicted = predict([trade, scheme], pack())
+    assert predicted["t"] == set()
+    assert "program-negara-tujuan" in predicted["s"]
