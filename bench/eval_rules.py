@@ -4,6 +4,8 @@
     .venv/bin/python -m bench.eval_rules --heldout    # the blind held-out sets instead
     .venv/bin/python -m bench.eval_rules --set PATH   # any labelled JSONL file
     .venv/bin/python -m bench.eval_rules --json [--misses]
+    .venv/bin/python -m bench.eval_rules --heldout --pack OLD.toml   # another pack, e.g. an
+        # earlier revision: git show COMMIT:alerts/default_rules.toml > OLD.toml
 
 tests/data/rule_eval.jsonl is the development set: the pack is tuned on it. It holds the first
 labelled set (ids e...), the first former held-out set (ids h0..., folded in 2026-11-28), the
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -58,9 +61,11 @@ def relabelled(path: Path = RELABELLED) -> dict[str, dict[str, Any]]:
     return {change["id"]: change for change in load(path)} if path.is_file() else {}
 
 
-def pack(stemming: bool = True) -> list[Rule]:
-    """The default pack, or the same pack with word forms (``~``) turned into exact words."""
-    tables = default_rule_pack()
+def pack(stemming: bool = True, source: Path | None = None) -> list[Rule]:
+    """The default pack (or the pack in the TOML file ``source``), or the same pack with word
+    forms (``~``) turned into exact words."""
+    tables: list[dict[str, Any]] = (tomllib.loads(source.read_text(encoding="utf-8"))["rules"]
+                                    if source else default_rule_pack())
     if not stemming:
         tables = [{**table, "query": table["query"].replace("~", "")} for table in tables]
     return [Rule(**table) for table in tables]
@@ -96,20 +101,21 @@ def score(items: list[dict[str, Any]], predicted: dict[str, set[str]],
             "relevant": tp + fn, "fired": tp + fp, "traps_fired": traps}
 
 
-def report(items: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, float]]]:
+def report(items: list[dict[str, Any]],
+           source: Path | None = None) -> dict[str, dict[str, dict[str, float]]]:
     """Scores per topic and overall, with and without word forms."""
     topics = sorted({t for item in items for t in item["topics"]})
     out: dict[str, dict[str, dict[str, float]]] = {}
     for label, stemming in (("stemming", True), ("exact", False)):
-        predicted = predict(items, pack(stemming))
+        predicted = predict(items, pack(stemming, source))
         out[label] = {topic or "any": score(items, predicted, topic)
                       for topic in [None, *topics]}
     return out
 
 
-def misses(items: list[dict[str, Any]]) -> list[str]:
+def misses(items: list[dict[str, Any]], source: Path | None = None) -> list[str]:
     """Lines describing every wrong alert decision, for whoever improves the pack."""
-    predicted = predict(items, pack(True))
+    predicted = predict(items, pack(True, source))
     lines = []
     for item in items:
         names = predicted[item["id"]]
@@ -137,9 +143,9 @@ def chosen_set(argv: list[str]) -> list[Path] | str:
     return paths
 
 
-def table(name: str, items: list[dict[str, Any]]) -> None:
+def table(name: str, items: list[dict[str, Any]], source: Path | None = None) -> None:
     """Print one set's scores, per topic, with and without word forms."""
-    result = report(items)
+    result = report(items, source)
     print(f"{name}: {len(items)} articles, {sum(1 for i in items if i['topics'])} on topic, "
           f"{sum(1 for i in items if i['trap'])} traps")
     print(f"{'topic':30} {'P stem':>7} {'R stem':>7} {'P exact':>8} {'R exact':>8} {'n':>4}")
@@ -149,20 +155,37 @@ def table(name: str, items: list[dict[str, Any]]) -> None:
               f"{exact['precision']:8.2f} {exact['recall']:8.2f} {stem['relevant']:4}")
 
 
+def chosen_pack(argv: list[str]) -> Path | str | None:
+    """The rule pack named by ``--pack PATH`` (None: the shipped one), or what is wrong."""
+    if "--pack" not in argv:
+        return None
+    at = argv.index("--pack") + 1
+    if at >= len(argv) or argv[at].startswith("--"):
+        return "--pack needs a path: --pack alerts/default_rules.toml"
+    path = Path(argv[at])
+    return path if path.is_file() else (f"{path}: no such rule pack. Give a TOML file of "
+                                        f"[[rules]] tables, e.g. an earlier revision's "
+                                        f"alerts/default_rules.toml.")
+
+
 def main() -> None:
     paths = chosen_set(sys.argv[1:])
     if isinstance(paths, str):
         sys.exit(paths)
+    source = chosen_pack(sys.argv[1:])
+    if isinstance(source, str):
+        sys.exit(source)
     sets = {path.name: load(path) for path in paths}
     if len(sets) > 1:
         sets["all together"] = [item for items in list(sets.values()) for item in items]
     if "--json" in sys.argv:
-        print(json.dumps({name: report(items) for name, items in sets.items()}, indent=2))
+        print(json.dumps({name: report(items, source) for name, items in sets.items()},
+                         indent=2))
         return
     for name, items in sets.items():
-        table(name, items)
+        table(name, items, source)
         if "--misses" in sys.argv and name != "all together":
-            print("\n".join(misses(items)))
+            print("\n".join(misses(items, source)))
         print()
 
 

@@ -15,6 +15,7 @@ from bench.eval_rules import (
     SPENT5,
     SPENT6,
     SPENT7,
+    chosen_pack,
     chosen_set,
     load,
     pack,
@@ -153,3 +154,16 @@ def test_palm_oil_is_not_the_pacific_labour_scheme() -> None:
     predicted = predict([trade, scheme], pack())
     assert predicted["t"] == set()
     assert "program-negara-tujuan" in predicted["s"]
+
+
+def test_another_pack_is_scored_from_its_file_and_a_missing_one_named(tmp_path: Path) -> None:
+    older = tmp_path / "older.toml"
+    older.write_text('[[rules]]\nname = "pekerja-migran"\nquery = "TKI"\n', encoding="utf-8")
+    assert chosen_pack([]) is None and chosen_pack(["--pack", str(older)]) == older
+    assert [rule.query for rule in pack(source=older)] == ["TKI"]
+    items = [i for i in load() if i["topics"]][:50]
+    assert report(items, older)["stemming"]["any"]["recall"] < report(items)["stemming"]["any"][
+        "recall"]
+    message = chosen_pack(["--pack", str(tmp_path / "gone.toml")])
+    assert isinstance(message, str) and "gone.toml" in message
+    assert isinstance(chosen_pack(["--pack"]), str)
