@@ -102,12 +102,12 @@ def _collector_paused() -> Iterator[None]:
     rules that cost a fifth to a third of the matching time (docs/benchmarks.md). A batch is
     bounded, so what the pause lets pile up is too; the collector runs again after it.
     """
-    paused = gc.isenabled()
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()
 
 

@@ -125,16 +125,22 @@ def misses(items: list[dict[str, Any]], source: Path | None = None) -> list[str]
     return lines
 
 
+def _option_path(argv: list[str], option: str, example: str) -> Path | str | None:
+    """The path after ``option`` (None: no such option), or a message saying it is missing."""
+    if option not in argv:
+        return None
+    at = argv.index(option) + 1
+    if at >= len(argv) or argv[at].startswith("--"):
+        return f"{option} needs a path: {option} {example}"
+    return Path(argv[at])
+
+
 def chosen_set(argv: list[str]) -> list[Path] | str:
     """The labelled files named on the command line, or a message saying what is wrong."""
-    paths = [DATA]
-    if "--heldout" in argv:
-        paths = list(BLIND)
-    if "--set" in argv:
-        at = argv.index("--set") + 1
-        if at >= len(argv) or argv[at].startswith("--"):
-            return "--set needs a path: --set tests/data/rule_eval.jsonl"
-        paths = [Path(argv[at])]
+    named = _option_path(argv, "--set", "tests/data/rule_eval.jsonl")
+    if isinstance(named, str):
+        return named
+    paths = [named] if named else list(BLIND) if "--heldout" in argv else [DATA]
     for path in paths:
         if not path.is_file():
             why = " (a blind held-out set, added by whoever merges it)" if path in BLIND else ""
@@ -157,15 +163,11 @@ def table(name: str, items: list[dict[str, Any]], source: Path | None = None) ->
 
 def chosen_pack(argv: list[str]) -> Path | str | None:
     """The rule pack named by ``--pack PATH`` (None: the shipped one), or what is wrong."""
-    if "--pack" not in argv:
-        return None
-    at = argv.index("--pack") + 1
-    if at >= len(argv) or argv[at].startswith("--"):
-        return "--pack needs a path: --pack alerts/default_rules.toml"
-    path = Path(argv[at])
-    return path if path.is_file() else (f"{path}: no such rule pack. Give a TOML file of "
-                                        f"[[rules]] tables, e.g. an earlier revision's "
-                                        f"alerts/default_rules.toml.")
+    path = _option_path(argv, "--pack", "alerts/default_rules.toml")
+    if path is None or isinstance(path, str) or path.is_file():
+        return path
+    return (f"{path}: no such rule pack. Give a TOML file of [[rules]] tables, e.g. an "
+            f"earlier revision's alerts/default_rules.toml.")
 
 
 def main() -> None:
@@ -177,7 +179,7 @@ def main() -> None:
         sys.exit(source)
     sets = {path.name: load(path) for path in paths}
     if len(sets) > 1:
-        sets["all together"] = [item for items in list(sets.values()) for item in items]
+        sets["all together"] = [item for items in sets.values() for item in items]
     if "--json" in sys.argv:
         print(json.dumps({name: report(items, source) for name, items in sets.items()},
                          indent=2))

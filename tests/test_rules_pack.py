@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +24,12 @@ from bench.eval_rules import (
     relabelled,
     report,
 )
+
+
+def well_formed(items: list[dict[str, Any]]) -> bool:
+    """Every label is a topic of the pack, and no trap has a topic."""
+    topics = {rule.name for rule in pack()}
+    return all(set(i["topics"]) <= topics and not (i["trap"] and i["topics"]) for i in items)
 
 
 def test_the_pack_alerts_on_migration_stories_and_not_on_traps() -> None:
@@ -72,8 +79,7 @@ def test_a_spent_held_out_set_is_folded_into_the_development_set_unchanged(spent
         assert development.get(item["id"]) == expected
         if change is not None:
             assert (item["topics"], item["trap"]) == (change["before"], change["trap_before"])
-    topics = {rule.name for rule in pack()}
-    assert all(set(i["topics"]) <= topics and not (i["trap"] and i["topics"]) for i in items)
+    assert well_formed(items)
 
 
 def test_the_fifth_set_relabelled_in_place_is_folded_in_as_its_record() -> None:
@@ -90,8 +96,7 @@ def test_the_fifth_set_relabelled_in_place_is_folded_in_as_its_record() -> None:
     for identifier, change in changes.items():
         assert (record[identifier]["topics"], record[identifier]["trap"]) == (
             change["after"], change["trap_after"])
-    topics = {rule.name for rule in pack()}
-    assert all(set(i["topics"]) <= topics and not (i["trap"] and i["topics"]) for i in items)
+    assert well_formed(items)
 
 
 def test_the_labelled_set_is_chosen_and_a_missing_one_reported_by_name(tmp_path: Path) -> None:
@@ -131,13 +136,12 @@ def test_blind_sets_share_no_text_with_the_development_set_and_use_the_packs_top
     development = load()
     # Texts, not titles: independent writers do arrive at the same plain headline.
     seen = {i["text"] for i in development}
-    topics = {rule.name for rule in pack()}
     ids: set[str] = {i["id"] for i in development}
     for path in BLIND:
         items = load(path)
         assert len(items) >= 150
         assert [i["id"] for i in items if i["text"] in seen] == []
-        assert all(set(i["topics"]) <= topics and not (i["trap"] and i["topics"]) for i in items)
+        assert well_formed(items)
         assert not ids & {i["id"] for i in items}
         ids |= {i["id"] for i in items}
 
