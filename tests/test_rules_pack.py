@@ -194,3 +194,48 @@ def test_another_pack_is_scored_from_its_file_and_a_missing_one_named(tmp_path: 
     message = chosen_pack(["--pack", str(tmp_path / "gone.toml")])
     assert isinstance(message, str) and "gone.toml" in message
     assert isinstance(chosen_pack(["--pack"]), str)
+
+
+def _fired(title: str, text: str, language: str = "id") -> set[str]:
+    """The rules of the shipped pack that fire on one text."""
+    item = {"id": "x", "language": language, "title": title, "text": text, "topics": [],
+            "trap": False}
+    return predict([item], pack())["x"]
+
+
+def test_absconding_and_an_agencys_sanction_are_not_protection_cases() -> None:
+    # Workers absconding are a scheme's failing (the guide), and an agency losing its licence
+    # is the placement business; a worker whose passport the employer holds is a case.
+    scheme = _fired("Jepang ganti program magang",
+                    "Pemerintah Jepang mengganti program pemagangan teknis (TITP). Peserta dari "
+                    "Indonesia boleh pindah majikan; larangan itu membuat banyak peserta "
+                    "melarikan diri.")
+    agency = _fired("Izin agensi dicabut",
+                    "Kementerian mencabut izin tiga perusahaan penempatan pekerja migran yang "
+                    "memungut biaya berlebih dari calon pekerja migran tujuan Taiwan.")
+    passport = _fired("Paspor ditahan majikan",
+                      "Empat pekerja migran Indonesia di Brunei meminta bantuan KBRI karena paspor "
+                      "mereka ditahan majikan sejak tiba.")
+    assert "perlindungan-kasus" not in scheme | agency
+    assert "perlindungan-kasus" in passport
+
+
+def test_a_destination_scheme_needs_indonesians_and_a_regime() -> None:
+    vietnam = _fired("Jeju seasonal workers",
+                     "Jeju will bring in 300 seasonal workers from Vietnam under Korea's E-8 visa.",
+                     "en")
+    feature = _fired("Caregivers in Japan",
+                     "At a nursing home in Akita, Japan, eight care staff are Indonesian "
+                     "caregivers who share two rented houses.", "en")
+    repatriation = _fired("Repatriation programme extended",
+                          "Malaysia extended its repatriation programme for undocumented workers; "
+                          "Indonesians are the largest group of applicants.", "en")
+    assert "program-negara-tujuan" not in vietnam | feature
+    assert "program-negara-tujuan" in repatriation
+
+
+def test_confinement_in_any_form_is_trafficking() -> None:
+    confined = _fired("Penampungan ilegal digerebek",
+                      "Polisi menggerebek penampungan calon pekerja migran tujuan Arab Saudi; 19 "
+                      "perempuan tidak boleh keluar selama berbulan-bulan.")
+    assert "perdagangan-orang" in confined
