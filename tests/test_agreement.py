@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bench.agreement import agreement, kappa
+from bench.eval_rules import DATA, load, pack
+
+SECOND_READINGS = DATA.parent / "second_readings"
 
 
 def test_kappa_discounts_the_agreement_expected_by_chance() -> None:
@@ -41,3 +46,15 @@ def test_labellings_of_different_texts_are_refused() -> None:
     with pytest.raises(ValueError, match="does not have"):
         agreement([{"id": "a", "topics": []}],
                   [{"id": "a", "topics": []}, {"id": "z", "topics": []}])
+
+
+@pytest.mark.parametrize("reading", sorted(SECOND_READINGS.glob("*.jsonl")),
+                         ids=lambda path: path.name)
+def test_a_second_reading_labels_every_text_of_its_set(reading: Path) -> None:
+    labelled = load(reading.parents[1] / reading.name)
+    second = load(reading)
+    result = agreement(labelled, second)  # refuses readings of other texts
+    topics = {rule.name for rule in pack()}
+    assert all(set(item["topics"]) <= topics and not (item["trap"] and item["topics"])
+               for item in second)
+    assert result["any"]["kappa"] > 0.8  # two readers of one guide, not two guesses
