@@ -9,6 +9,8 @@
     ~penempatan               every word form of the root: penempatan, ditempatkan,
                               menempatkan, penempatannya (also ~"kirim pekerja")
     calo NEAR/5 TKI           within 5 words of each other
+    (calo OR sponsor) NEAR/5 (TKI OR PMI)
+                              any of the first within 5 words of any of the second
     title:deportasi           only in the title (also title:(a OR b))
     EPS-TOPIK, G-to-G, SLOM+3 words joined by punctuation are phrases: "eps topik"
     特定技能, 고용허가제        Chinese, Japanese and Korean terms match inside longer runs
@@ -22,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import product
 
 from alerts import anchors
 from alerts.anchors import Anchor, Requirement
@@ -30,6 +33,9 @@ from storage.analysis import Pattern, analyse_words, has_cjk, words
 
 FIELDS = ("title", "text")
 DEFAULT_NEAR = 10
+# A NEAR of alternatives stands for every combination of its terms; beyond this many, a query
+# is better split into several NEARs (each combination is one FTS5 NEAR to run).
+MAX_NEAR_COMBINATIONS = 400
 _TOKEN = re.compile(
     r"""(?P<space>\s+)
       | (?P<lparen>\()
@@ -140,6 +146,13 @@ class Node:
 
 
 @dataclass(frozen=True)
+class _Alternatives:
+    """A group of terms joined by OR, next to a NEAR: any one of them may stand in it."""
+
+    leaves: tuple[_Leaf, ...]
+
+
+@dataclass(frozen=True)
 class _Leaf:
     """A term not yet written as FTS5: NEAR and field scopes still decide its columns."""
 
@@ -243,12 +256,23 @@ class _Parser:
             distance = int(token.text.split("/")[1])
             members.append(self.unary())
         if len(members) == 1:
+            assert not isinstance(operand, _Alternatives)  # only ever made next to a NEAR
             return self.render(operand) if isinstance(operand, _Leaf) else operand
-        leaves = [m for m in members if isinstance(m, _Leaf)]
-        if len(leaves) != len(members):
-            self.fail("NEAR joins words or phrases, not groups; write the field before a "
-                      "group instead: title:(a NEAR/5 b)", start)
-        return self.near(leaves, distance, start)
+        choices = [[m] if isinstance(m, _Leaf) else list(m.leaves) if isinstance(
+            m, _Alternatives) else None for m in members]
+        if any(choice is None for choice in choices):
+            self.fail("NEAR joins words, phrases or groups of them joined by OR; write the "
+                      "field before a group instead: title:(a NEAR/5 b)", start)
+        combinations = list(product(*(choice for choice in choices if choice is not None)))
+        if len(combinations) > MAX_NEAR_COMBINATIONS:
+            self.fail(f"this NEAR stands for {len(combinations)} combinations of its terms, "
+                      f"more than {MAX_NEAR_COMBINATIONS}; split it into several NEARs joined "
+                      "by OR", start)
+        nodes = [self.near(list(combination), distance, start) for combination in combinations]
+        if len(nodes) == 1:
+            return nodes[0]
+        return Node("or", "(" + " OR ".join(n.fts for n in nodes) + ")",
+                    anchors.any_of(n.requirement for n in nodes), tuple(nodes))
 
     def near(self, leaves: list[_Leaf], distance: int, start: Token | None) -> Node:
         if len({leaf.field for leaf in leaves}) > 1:
@@ -262,7 +286,7 @@ class _Parser:
         return Node("term", f"{columns} : NEAR({' '.join(p.fts for p in phrases)}, {distance})",
                     anchors.all_of(p.requirement for p in phrases))
 
-    def unary(self) -> Node | _Leaf:
+    def unary(self) -> Node | _Leaf | _Alternatives:
         token = self.peek()
         if token is None:
             self.fail("the query ends where a word, phrase or '(' was expected")
@@ -279,7 +303,9 @@ class _Parser:
             return self.scoped(token)
         return self.leaf(token)
 
-    def group(self, opening: Token) -> Node:
+    def group(self, opening: Token) -> Node | _Alternatives:
+        if (alternatives := self.alternatives(opening)) is not None:
+            return alternatives
         inner = self.or_expression()
         closing = self.peek()
         if closing is None or closing.kind != "rparen":
@@ -287,7 +313,24 @@ class _Parser:
         self.take()
         return inner
 
-    def scoped(self, token: Token) -> Node | _Leaf:
+    def alternatives(self, opening: Token) -> _Alternatives | None:
+        """The group just opened, if it is terms joined by OR and a NEAR stands next to it."""
+        end = self.index
+        while end + 1 < len(self.tokens) and self.tokens[end].kind in ("word", "phrase") \
+                and self.tokens[end + 1].kind == "or":
+            end += 2
+        if end + 1 >= len(self.tokens) or self.tokens[end].kind not in ("word", "phrase") \
+                or self.tokens[end + 1].kind != "rparen":
+            return None
+        before = self.tokens[self.index - 2] if self.index >= 2 else None
+        after = self.tokens[end + 2] if end + 2 < len(self.tokens) else None
+        if not any(t is not None and t.kind == "near" for t in (before, after)):
+            return None
+        leaves = tuple(self.leaf(self.tokens[at]) for at in range(self.index, end + 1, 2))
+        self.index = end + 2
+        return _Alternatives(leaves)
+
+    def scoped(self, token: Token) -> Node | _Leaf | _Alternatives:
         name = token.text[:-1].lower()
         if name not in FIELDS:
             self.fail(f"unknown field {name!r}; fields are {', '.join(FIELDS)}", token)

@@ -61,6 +61,9 @@ QUERIES = [
     "calo NEAR/5 nonprosedural", "calo NEAR/2 Lombok", "PMI NEAR/3 Lombok",
     "~berangkat NEAR/4 calo", '"online scam" NEAR/10 Myanmar', "jenazah NEAR/1 TKW",
     "title:(jenazah NEAR/3 Indramayu)",
+    # NEAR of alternatives: every combination, word forms and phrases among them
+    "(calo OR sponsor OR ~berangkat) NEAR/5 (nonprosedural OR Lombok)",
+    '(jenazah OR "online scam") NEAR/10 (TKW OR Myanmar) NOT Indramayu',
     # field scope
     "title:deportasi", "title:~deportasi", "title:(PMI OR TKW) NOT text:donor", "text:Lombok",
     # hyphenated terms: phrases of their parts

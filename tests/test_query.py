@@ -28,6 +28,14 @@ S = "{title_stem text_stem}"
     ("title:deportasi", '{title} : "deportasi"'),
     ("title:(deportasi OR ~pulang)", '({title} : "deportasi" OR {title_stem} : "pulang")'),
     ("title:(calo NEAR/4 TKI)", '{title} : NEAR("calo" "tki", 4)'),
+    # A NEAR of alternatives is every combination; one word form puts its pairs in the
+    # analysed columns only.
+    ("(calo OR ~sponsor) NEAR/5 TKI",
+     f'({X} : NEAR("calo" "tki", 5) OR {S} : NEAR("sponsor" "tki", 5))'),
+    ("calo NEAR/5 (TKI OR PMI) NEAR/5 Malaysia",
+     f'({X} : NEAR("calo" "tki" "malaysia", 5) OR {X} : NEAR("calo" "pmi" "malaysia", 5))'),
+    ("title:((calo OR tekong) NEAR/3 TKI)",
+     '({title} : NEAR("calo" "tki", 3) OR {title} : NEAR("tekong" "tki", 3))'),
     ("EPS-TOPIK G-to-G", f'({X} : "eps topik" AND {X} : "g to g")'),
     ("pekerja and migran", f'({X} : "pekerja" AND {X} : "and" AND {X} : "migran")'),
     # FTS5 keywords and special characters inside words are plain text.
@@ -74,7 +82,8 @@ def test_terms_exclude_negated_ones() -> None:
     ("judul:TKI", 0, "unknown field"),
     ("TKI )", 4, "closes nothing"),
     ("TKI ()", 4, "group is empty"),
-    ("(a OR b) NEAR/3 c", 0, "NEAR joins"),
+    ("(a b) NEAR/3 c", 0, "NEAR joins"),
+    ("c NEAR/3 (a OR (b OR d))", 0, "NEAR joins"),
     ("title:a NEAR/3 b", 0, "same field"),
     ("title:", 0, "must be followed"),
     ("title:(text:a)", 7, "can never match"),
@@ -122,6 +131,19 @@ def test_acronyms_are_whole_words(filled: Archive) -> None:
 def test_hyphenated_terms_match_either_spelling(filled: Archive) -> None:
     assert ids(filled, "EPS-TOPIK") == [2, 3]
     assert ids(filled, "G-to-G") == [4]
+
+
+def test_near_of_alternatives_matches_any_pair_within_the_distance(filled: Archive) -> None:
+    # 2: "PMI diberangkatkan", 7: "dideportasi ... pekerja ditempatkan": pairs within 3 words.
+    assert ids(filled, "(PMI OR pekerja) NEAR/3 (~berangkat OR ~tempat)") == [2, 7]
+    assert ids(filled, "(PMI OR pekerja) NEAR/1 (~berangkat OR Jepang)") == [2]
+    assert ids(filled, "(warga OR PMI) NEAR/5 (Korea OR ~tempat)") == [7, 9]
+
+
+def test_a_near_of_too_many_alternatives_asks_to_be_split() -> None:
+    many = " OR ".join(f"w{n}" for n in range(30))
+    with pytest.raises(QuerySyntaxError, match="900 combinations"):
+        parse(f"({many}) NEAR/5 ({many})")
 
 
 def test_case_and_accents_do_not_matter(filled: Archive) -> None:

@@ -56,7 +56,7 @@ name = "broken-one"
 query = '(TKI OR TKW'
 [[rules]]
 name = "broken-two"
-query = 'TKI NEAR/3 (PMI OR TKW)'
+query = 'TKI NEAR/3 (PMI TKW)'
 """
 
 
