@@ -18,10 +18,11 @@ rule_eval_heldout3.jsonl to rule_eval_heldout8.jsonl stay in place as they were 
 they are development data now and no longer measure anything.
 
 Every set is labelled under tests/data/LABELLING.md, the written definition of the topics.
-``--heldout`` scores the blind set: rule_eval_heldout9.jsonl (written under the guide by someone
-who has seen no rule). Nobody who writes rules has seen it; it is added by whoever merges it, and
-until then ``--heldout`` reports it missing by name. Score it, do not study its misses, or it
-becomes development data too (and a new blind set is needed).
+``--heldout`` scores the blind sets, each and together: rule_eval_heldout9.jsonl and
+rule_eval_heldout10.jsonl (each written under the guide by someone who has seen no rule, and
+labelled again by a second reader). Nobody who writes rules has seen them (a missing file is
+reported by name). Score them, do not study their misses, or they become development data too
+(and new blind sets are needed).
 
 "Without stemming" runs the same pack with every ``~`` removed (exact words only), so the two
 columns differ only by the analysis of word forms. "any" scores the alert decision itself: an
@@ -40,7 +41,7 @@ from alerts import Rule, default_rule_pack, match_batch
 from storage import Article
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "rule_eval.jsonl"
-BLIND = (DATA.with_name("rule_eval_heldout9.jsonl"),)
+BLIND = (DATA.with_name("rule_eval_heldout9.jsonl"), DATA.with_name("rule_eval_heldout10.jsonl"))
 SPENT = DATA.with_name("rule_eval_heldout.jsonl")
 SPENT3 = DATA.with_name("rule_eval_heldout3.jsonl")
 SPENT4 = DATA.with_name("rule_eval_heldout4.jsonl")
