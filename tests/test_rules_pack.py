@@ -269,3 +269,36 @@ def test_work_accident_insurance_is_not_regional_safety() -> None:
                        "terdaftar pada jaminan kecelakaan kerja.")
     predicted = predict([training, insurance], pack())
     assert "k3-regional" in predicted["t"] and "k3-regional" not in predicted["i"]
+
+
+def test_protection_frames_catch_a_case_however_the_worker_and_the_harm_are_named() -> None:
+    # Sentences written for this test from the guide's frames, not taken from any set.
+    fell = _fired("Pengasuh lansia terjatuh",
+                  "Seorang warga Indramayu yang bekerja di Taiwan sebagai pengasuh lansia "
+                  "terjatuh dari tangga rumah majikannya dan kini dirawat di Taichung.")
+    scalded = _fired("Maid hospitalised",
+                     "An Indonesian maid working in Singapore was hospitalised with burns; "
+                     "police are questioning her employer.", "en")
+    sheltered = _fired("Tiga TKW lari dari majikan",
+                       "Tiga TKW asal Cianjur yang bekerja di Riyadh ditampung di KBRI setelah "
+                       "lari dari rumah majikan pada malam hari.")
+    regulation = _fired("Perda baru di NTB",
+                        "DPRD NTB mengesahkan Perda tentang pelindungan pekerja migran asal NTB "
+                        "yang bekerja di luar negeri, termasuk rumah singgah bagi PMI yang "
+                        "dipulangkan.")
+    for fired in (fell, scalded, sheltered, regulation):
+        assert "perlindungan-kasus" in fired
+
+
+def test_protection_frames_leave_out_home_accidents_perpetrators_and_goals() -> None:
+    home = _fired("Buruh pabrik terluka",
+                  "Seorang buruh pabrik di Bekasi terluka setelah terjatuh dari lantai dua "
+                  "gudang; ia dirawat di rumah sakit setempat.")
+    perpetrators = _fired("Dua pelaku ditangkap",
+                          "Polisi menangkap dua pelaku yang menjanjikan pekerjaan di Malaysia "
+                          "kepada calon pekerja migran; keduanya ditangkap di Batam.")
+    goal = _fired("Pertemuan kelompok kerja",
+                  "Indonesia dan Malaysia membahas jaminan sosial bagi pekerja migran Indonesia "
+                  "dalam pertemuan kelompok kerja bersama di Kuala Lumpur.")
+    for fired in (home, perpetrators, goal):
+        assert "perlindungan-kasus" not in fired
