@@ -302,3 +302,53 @@ def test_protection_frames_leave_out_home_accidents_perpetrators_and_goals() -> 
                   "dalam pertemuan kelompok kerja bersama di Kuala Lumpur.")
     for fired in (home, perpetrators, goal):
         assert "perlindungan-kasus" not in fired
+
+
+def test_cooperation_is_caught_by_its_frames_not_by_past_phrases() -> None:
+    # Written from the guide's definition, not from any labelled set: a regional government
+    # meeting a foreign delegation on workers, a foreign labour ministry named in English or
+    # Japanese, a convention urged by number. A minister's domestic visit is not diplomacy.
+    regional = _story("r", "Gubernur Jateng bertemu delegasi Prefektur Aichi",
+                      "Gubernur Jawa Tengah bertemu delegasi Prefektur Aichi membahas "
+                      "pengiriman perawat dan pemagangan ke Jepang.")
+    english = _story("e", "Indonesia, Japan labour ministries hold talks",
+                     "Officials from Japan's labour ministry and Indonesia's manpower ministry "
+                     "met in Tokyo on Monday to discuss caregivers.")
+    japanese = _story("j", "インドネシア労働相が厚生労働省を訪問",
+                      "インドネシアの労働大臣が厚生労働省を訪問し、介護人材の受け入れについて"
+                      "会談した。", language="ja")
+    convention = _story("c", "DPR didesak ratifikasi Konvensi 188",
+                        "Serikat awak kapal mendesak pemerintah meratifikasi Konvensi 188 "
+                        "tentang pekerjaan dalam penangkapan ikan.")
+    domestic = _story("d", "Menaker tinjau pelatihan kerja di Bekasi",
+                      "Menteri Ketenagakerjaan meninjau balai latihan kerja di Bekasi dan "
+                      "membahas program magang dengan perusahaan.")
+    predicted = predict([regional, english, japanese, convention, domestic], pack())
+    for story in "rejc":
+        assert "kerja-sama-ketenagakerjaan" in predicted[story], story
+    assert predicted["d"] == set()
+
+
+def test_regional_safety_is_caught_by_its_frames_and_a_national_month_is_not() -> None:
+    # Global data named by a body, safety cooperation with a foreign safety council, a
+    # safety convention by number: regional safety. A national safety month and a site
+    # accident at home are not.
+    data = _story("g", "ILO: jutaan pekerja tewas setiap tahun",
+                  "ILO memperkirakan hampir tiga juta pekerja meninggal setiap tahun di seluruh "
+                  "dunia akibat kecelakaan dan penyakit akibat kerja.")
+    council = _story("s", "Indonesia dan Singapura berbagi pengalaman K3 konstruksi",
+                     "Kemnaker dan Workplace Safety and Health Council Singapura sepakat "
+                     "berbagi pengalaman keselamatan kerja di sektor konstruksi.")
+    convention = _story("c", "Pemerintah kaji ratifikasi Konvensi 187",
+                        "Pemerintah mengkaji ratifikasi Konvensi 187 tentang kerangka promosi "
+                        "keselamatan dan kesehatan kerja.")
+    month = _story("m", "Kemnaker gelar Bulan K3 Nasional",
+                   "Kementerian Ketenagakerjaan membuka Bulan K3 Nasional dan mengajak "
+                   "perusahaan menekan angka kecelakaan kerja.")
+    site = _story("a", "Pekerja pabrik tewas tertimpa mesin",
+                  "Seorang pekerja pabrik di Karawang tewas tertimpa mesin; polisi memeriksa "
+                  "penerapan keselamatan kerja di lokasi.")
+    predicted = predict([data, council, convention, month, site], pack())
+    for story in "gsc":
+        assert "k3-regional" in predicted[story], story
+    assert "k3-regional" not in predicted["m"] | predicted["a"]
