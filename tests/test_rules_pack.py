@@ -352,3 +352,41 @@ def test_regional_safety_is_caught_by_its_frames_and_a_national_month_is_not() -
     for story in "gsc":
         assert "k3-regional" in predicted[story], story
     assert "k3-regional" not in predicted["m"] | predicted["a"]
+
+
+def test_trafficking_frames_catch_new_wordings_and_not_a_job_fraud() -> None:
+    # Tenth revision: each frame's slots are families, so wordings no set used still meet.
+    foiled = _fired("Imigrasi tunda keberangkatan",
+                    "Petugas imigrasi di Bandara Kualanamu menunda keberangkatan tujuh WNI yang "
+                    "mengaku hendak berlibur ke Phnom Penh; mereka dijanjikan pekerjaan oleh "
+                    "kenalan di media sosial.")
+    debt = _fired("Crew in debt",
+                  "Six Indonesian deckhands said they were debt-bonded to a broker in Busan "
+                  "who took half of every month's pay aboard the longliner off Korea.", "en")
+    entered = _fired("Masuk lewat hutan",
+                     "Sebelas warga Sambas yang masuk secara ilegal ke Sarawak untuk bekerja di "
+                     "kebun ditangkap aparat Malaysia pekan lalu, kata KJRI Kuching.")
+    fraud = _fired("Uang lenyap, tak pernah terbang",
+                   "Dua puluh warga Cilacap tertipu tawaran kerja ke Korea: mereka menyetor "
+                   "puluhan juta rupiah, tetapi keberangkatan tak kunjung terjadi dan perekrutnya "
+                   "menghilang.")
+    assert "perdagangan-orang" in foiled & debt & entered
+    assert "perdagangan-orang" not in fraud
+
+
+def test_a_destination_regime_is_bound_to_foreign_workers_and_the_destination() -> None:
+    # A destination's rule counts when it is about its foreign workers, the destination is named
+    # beside them and Indonesians are in the story; the same words about foreign workers in
+    # Indonesia, or a scheme described with nobody Indonesian, do not.
+    regime = _fired("Singapura naikkan levi",
+                    "Kementerian Tenaga Kerja Singapura menaikkan levi untuk pekerja asing di "
+                    "sektor konstruksi mulai Januari; agensi di Batam menyebut ribuan PMI "
+                    "terdampak.")
+    described = _fired("Jalur pekerja terampil",
+                       "Pemkab Kendal membuka pendaftaran program pekerja berketerampilan "
+                       "khusus ke Jepang bagi lulusan SMK di LPK mitra.")
+    at_home = _fired("Kuota TKA diperketat",
+                     "Kemnaker memperketat kuota pekerja asing di smelter Morowali; TKA asal "
+                     "Tiongkok wajib memiliki RPTKA.")
+    assert "program-negara-tujuan" in regime & described
+    assert "program-negara-tujuan" not in at_home
