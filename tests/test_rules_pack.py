@@ -390,3 +390,31 @@ def test_a_destination_regime_is_bound_to_foreign_workers_and_the_destination() 
                      "Tiongkok wajib memiliki RPTKA.")
     assert "program-negara-tujuan" in regime & described
     assert "program-negara-tujuan" not in at_home
+
+
+def test_placement_frames_read_a_stage_of_the_route_in_the_headline_or_a_sentence() -> None:
+    # The tenth revision's frames: a stage of the route (send-off, recruitment) bound to
+    # workers going abroad, in the headline or within a sentence, even where the text also
+    # names a memorandum or a deportation elsewhere (the older branches' whole-text guards).
+    headline = _story("t", "Wali Kota Madiun Melepas 40 Calon Pekerja Migran ke Hungaria",
+                      "Sebanyak 40 lulusan SMK berangkat pekan ini setelah tiga bulan belajar "
+                      "di balai pelatihan. Wali kota juga menyinggung MoU kota kembar yang "
+                      "diteken tahun lalu dengan sebuah kota di Eropa.")
+    sentence = _story("n", "Catatan Akhir Tahun Dinas Tenaga Kerja",
+                      "Dinas mencatat 1.200 pencari kerja terserap industri lokal. Selain itu, "
+                      "rekrutmen calon pekerja migran untuk pabrik di Polandia dibuka di "
+                      "sepuluh kecamatan. Pada tahun yang sama, dua warga yang dideportasi "
+                      "dari Malaysia dibantu pulang.")
+    predicted = predict([headline, sentence], pack())
+    assert "penempatan" in predicted["t"] and "penempatan" in predicted["n"]
+
+
+def test_placement_frames_do_not_read_a_body_sent_home_or_a_foiled_departure() -> None:
+    body = _story("b", "Pengiriman Jenazah PMI Asal Kendal Tertunda Tiga Pekan",
+                  "Keluarga menunggu pengiriman jenazah pekerja migran yang meninggal di "
+                  "Kaohsiung, Taiwan. Agen di Taiwan belum menyelesaikan dokumen kematian.")
+    foiled = _story("f", "Imigrasi Tunda Keberangkatan 12 Calon Pekerja Tujuan Oman",
+                    "Petugas imigrasi menunda keberangkatan 12 calon pekerja migran yang "
+                    "mengaku hendak berlibur ke Oman. Mereka diserahkan ke BP3MI untuk didata.")
+    predicted = predict([body, foiled], pack())
+    assert "penempatan" not in predicted["b"] and "penempatan" not in predicted["f"]
