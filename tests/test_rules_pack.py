@@ -503,3 +503,49 @@ def test_eleventh_revision_umbrella_leaves_out_slogans_nomads_and_students() -> 
                     "Tengah.")
     for fired in (slogan, nomads, students, others):
         assert "pekerja-migran" not in fired
+
+
+def test_eleventh_revision_protection_reads_withheld_wages_custody_and_returns() -> None:
+    # Sentences written for this test from the guide, not taken from any set: withheld
+    # wages, immigration custody, and workers sent home from a destination (the text also
+    # says "ke daerah asal", which alone reads as a domestic return).
+    wages = _fired("Perawat lansia di Hong Kong",
+                   "Perawat lansia asal Blitar di Hong Kong mengaku gajinya ditahan majikan "
+                   "selama empat bulan.")
+    custody = _fired("Workers detained in Penang",
+                     "Nineteen Indonesians found at a plantation in Penang, Malaysia, were "
+                     "handed to immigration after the raid, officers said.", "en")
+    returned = _fired("Ratusan warga pulang dengan kapal",
+                      "Sebanyak 300 warga Indonesia yang bekerja tanpa izin di Sabah "
+                      "dipulangkan lewat Nunukan, lalu diantar ke daerah asal masing-masing.")
+    for fired in (wages, custody, returned):
+        assert "perlindungan-kasus" in fired
+
+
+def test_eleventh_revision_protection_leaves_out_fishermen_and_recruiters_tried() -> None:
+    fishermen = _fired("Nelayan asal Aceh ditangkap di perairan Thailand",
+                       "Dua kapal nelayan asal Aceh ditangkap patroli Thailand; 14 nelayan "
+                       "dipulangkan dari Thailand pekan depan.")
+    tried = _fired("Pengirim warga ke Myanmar dituntut",
+                   "Terdakwa didakwa merekrut delapan warga Sukabumi untuk bekerja di "
+                   "Myanmar; sidang di pengadilan negeri dilanjutkan pekan depan.")
+    for fired in (fishermen, tried):
+        assert "perlindungan-kasus" not in fired
+
+
+def test_eleventh_revision_placement_reads_medical_checks_and_sponsors_not_messages() -> None:
+    clinic = _fired("Klinik pemeriksa calon PMI ditutup",
+                    "Dinas Kesehatan menutup klinik yang memalsukan hasil pemeriksaan "
+                    "kesehatan calon PMI tujuan Hong Kong.")
+    graduates = _fired("Pemprov kirim lulusan SMK",
+                       "Gubernur menyebut perekrutan lulusan SMK untuk hotel di Qatar dibuka "
+                       "bulan depan bersama pemerintah provinsi.")
+    message = _fired("ABK kirim pesan dari kapal",
+                     "Awak kapal asal Pemalang di kapal berbendera Taiwan mengirim pesan "
+                     "kepada keluarga bahwa gaji mereka belum dibayar; Kementerian P2MI "
+                     "menerima laporan itu.")
+    foreign = _fired("Malaysia buka perekrutan pekerja asing sektor perkebunan",
+                     "Malaysia membuka lagi perekrutan pekerja asing untuk perkebunan; "
+                     "Indonesia termasuk negara sumber yang diizinkan.")
+    assert "penempatan" in clinic and "penempatan" in graduates
+    assert "penempatan" not in message and "penempatan" not in foreign
