@@ -622,8 +622,8 @@ def test_twelfth_revision_placement_reads_an_agent_hunted_an_intake_memo_and_age
     agent = _fired("Dijanjikan kerja di Brunei, empat pemuda telantar",
                    "Seorang agen menjanjikan pekerjaan di Brunei kepada empat pemuda yang "
                    "berangkat dengan visa kunjungan; polisi kini memburu agen itu.")
-    memo = _fired("長野県とジャワ州が覚書", "長野県はインドネシアの州と介護人材の受け入れに関する覚書を結んだ。",
-                  "ja")
+    memo = _fired("長野県とジャワ州が覚書",
+                  "長野県はインドネシアの州と介護人材の受け入れに関する覚書を結んだ。", "ja")
     fees = _fired("Singapura wajibkan agensi umumkan biaya",
                   "Kementerian Tenaga Kerja Singapura mewajibkan agensi mengumumkan biaya yang "
                   "dipungut dari pekerja Indonesia dan majikan.")
