@@ -654,3 +654,67 @@ def test_twelfth_revision_umbrella_reads_epithets_sending_and_job_lures() -> Non
                     "Sejumlah perwira ditempatkan di Korea sebagai atase pertahanan.")
     for fired in (medics, round_up, posted):
         assert "pekerja-migran" not in fired
+
+
+def test_twelfth_revision_protection_reads_workers_by_home_mission_and_status() -> None:
+    # Sentences written for this test from the guide, not taken from any set: a worker named
+    # by home district with the Indonesian mission by its generic name, undocumented workers
+    # named by their noun, victims helped by their consulate in Chinese, and "migrant
+    # workers" with Indonesia named only by its places.
+    home = _fired("Buruh pabrik di Daegu terluka",
+                  "Seorang buruh asal Brebes terluka saat mesin potong macet di pabrik di "
+                  "Daegu; perwakilan RI di Seoul mengurus klaim asuransi kecelakaan kerja.")
+    undocumented = _fired("Speedboat karam di Selat Malaka",
+                          "Speedboat yang membawa warga Indonesia karam di perairan Johor; "
+                          "para penumpang diduga pekerja ilegal yang hendak ke Malaysia.")
+    victims = _fired("印尼女子獲救", "警方破獲集團，救出三名印尼受害人，印尼總領事館派員協助返國。",
+                     "zh")
+    places = _fired("Caregiver freed from prison returns home",
+                    "A caregiver from Cirebon jailed in Riyadh landed at Soekarno-Hatta on "
+                    "Friday, the migrant workers ministry said.", "en")
+    for fired in (home, undocumented, victims, places):
+        assert "perlindungan-kasus" in fired
+
+
+def test_twelfth_revision_protection_leaves_out_policy_abuse_rules_and_surveys() -> None:
+    policy = _fired("Indonesia and Qatar to discuss domestic workers",
+                    "Indonesia will ask Qatar for stronger safeguards against abuse of "
+                    "domestic workers when officials meet next month.", "en")
+    rule = _fired("Taiwan larang majikan menahan paspor pekerja",
+                  "Aturan baru Taiwan melarang majikan menahan paspor pekerja rumah tangga, "
+                  "termasuk pekerja asal Indonesia yang bekerja di sana.")
+    survey = _fired("Survey of fishing crews",
+                    "A survey of Indonesian crew on Korean boats found four in ten injured at "
+                    "least once, researchers said, with respondents citing long hours.", "en")
+    for fired in (policy, rule, survey):
+        assert "perlindungan-kasus" not in fired
+
+
+def test_twelfth_revision_placement_reads_an_agent_hunted_an_intake_memo_and_agency_fees() -> None:
+    agent = _fired("Dijanjikan kerja di Brunei, empat pemuda telantar",
+                   "Seorang agen menjanjikan pekerjaan di Brunei kepada empat pemuda yang "
+                   "berangkat dengan visa kunjungan; polisi kini memburu agen itu.")
+    memo = _fired("長野県とジャワ州が覚書",
+                  "長野県はインドネシアの州と介護人材の受け入れに関する覚書を結んだ。", "ja")
+    fees = _fired("Singapura wajibkan agensi umumkan biaya",
+                  "Kementerian Tenaga Kerja Singapura mewajibkan agensi mengumumkan biaya yang "
+                  "dipungut dari pekerja Indonesia dan majikan.")
+    for fired in (agent, memo, fees):
+        assert "penempatan" in fired
+
+
+def test_twelfth_revision_placement_leaves_out_staff_sent_home_crews_and_passing_mentions() -> None:
+    staff = _fired("Tiga pekerja terluka di Jeddah",
+                   "Tiga pekerja asal Indonesia terluka dalam kebakaran asrama di Jeddah; KBRI "
+                   "mengirim staf ke rumah sakit.")
+    crews = _fired("Tekong kapal penyeberangan wajib pelatihan",
+                   "Syahbandar mewajibkan tekong dan awak kapal penyeberangan di Pulau Seribu "
+                   "mengikuti pelatihan keselamatan dan memiliki izin.")
+    inspectors = _fired("Japan to train labour inspectors",
+                        "Japan will provide training for Indonesian inspectors under a safety "
+                        "programme, officials in Jakarta said.", "en")
+    passing = _fired("Bupati paparkan program tahunan",
+                     "Bupati menyinggung pelatihan calon pekerja migran di antara belasan "
+                     "program lain, dari jalan desa hingga air bersih.")
+    for fired in (staff, crews, inspectors, passing):
+        assert "penempatan" not in fired
