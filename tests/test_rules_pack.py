@@ -584,7 +584,7 @@ def test_eleventh_revision_placement_reads_medical_checks_and_sponsors_not_messa
     assert "penempatan" not in message and "penempatan" not in foreign
 
 
-def test_twelfth_revision_a_programme_is_the_destinations_scheme_not_indonesias_recruiting() -> None:
+def test_twelfth_revision_a_programme_is_the_destinations_scheme_not_indonesias_process() -> None:
     # Twelfth revision: the destination's scheme or rule makes a programme story; Indonesia's
     # own recruiting, training or send-off of nurses and carers does not, nor does a scheme
     # named as the background of a worker lost at sea or of a raid.
