@@ -22,9 +22,8 @@ now and no longer measure anything.
 Every set is labelled under tests/data/LABELLING.md, the written definition of the topics.
 ``--heldout`` scores the blind sets, each and together: rule_eval_heldout11.jsonl and
 rule_eval_heldout12.jsonl (each written under the guide by someone who has seen no rule, and
-labelled again by a second reader). Nobody who writes rules has seen them. The twelfth is
-added by whoever merges it; until then (as for any missing file) ``--heldout`` reports it
-missing by name. Score them, do not study their misses, or they become development data too
+labelled again by a second reader). Nobody who writes rules has seen them (a missing file is
+reported by name). Score them, do not study their misses, or they become development data too
 (and new blind sets are needed).
 
 "Without stemming" runs the same pack with every ``~`` removed (exact words only), so the two
