@@ -65,6 +65,7 @@ class PolitenessMiddleware:
                 request.meta["dont_retry"] = True
             elif wait is not None:
                 self._floor(request, wait, until=time.monotonic() + 2 * wait, strict=True)
+                self._restart_clock(request)
                 self.crawler.stats.inc_value("pantau/retry_after")
                 return response
         if response.status in self.retry_codes:
@@ -91,6 +92,14 @@ class PolitenessMiddleware:
         old_delay, old_until, old_strict = self.floors.get(key, (0.0, 0.0, False))
         self.floors[key] = (max(delay, old_delay), max(until, old_until), strict or old_strict)
         self._enforce(request)
+
+    def _restart_clock(self, request: Request) -> None:
+        """Count the slot's next wait from now: Retry-After runs from the response, while
+        Scrapy counts a slot's delay from when its last request was sent."""
+        engine = self.crawler.engine
+        slot = engine.downloader.slots.get(self._slot_key(request)) if engine else None
+        if slot is not None:
+            slot.lastseen = time.monotonic()  # Scrapy's own clock for the slot (2.19)
 
     def _enforce(self, request: Request) -> None:
         key = self._slot_key(request)
