@@ -304,7 +304,7 @@ class _Parser:
         return self.leaf(token)
 
     def group(self, opening: Token) -> Node | _Alternatives:
-        if (alternatives := self.alternatives(opening)) is not None:
+        if (alternatives := self.alternatives()) is not None:
             return alternatives
         inner = self.or_expression()
         closing = self.peek()
@@ -313,22 +313,22 @@ class _Parser:
         self.take()
         return inner
 
-    def alternatives(self, opening: Token) -> _Alternatives | None:
+    def alternatives(self) -> _Alternatives | None:
         """The group just opened, if it is terms joined by OR and a NEAR stands next to it."""
-        end = self.index
-        while end + 1 < len(self.tokens) and self.tokens[end].kind in ("word", "phrase") \
-                and self.tokens[end + 1].kind == "or":
+        first, tokens = self.index, self.tokens
+        end = first  # the group's last term
+        while end + 2 < len(tokens) and tokens[end + 1].kind == "or":
             end += 2
-        if end + 1 >= len(self.tokens) or self.tokens[end].kind not in ("word", "phrase") \
-                or self.tokens[end + 1].kind != "rparen":
+        terms = tokens[first:end + 1:2]
+        if (end + 1 >= len(tokens) or tokens[end + 1].kind != "rparen"
+                or any(term.kind not in ("word", "phrase") for term in terms)):
             return None
-        before = self.tokens[self.index - 2] if self.index >= 2 else None
-        after = self.tokens[end + 2] if end + 2 < len(self.tokens) else None
-        if not any(t is not None and t.kind == "near" for t in (before, after)):
+        neighbours = (tokens[first - 2] if first >= 2 else None,
+                      tokens[end + 2] if end + 2 < len(tokens) else None)
+        if not any(token is not None and token.kind == "near" for token in neighbours):
             return None
-        leaves = tuple(self.leaf(self.tokens[at]) for at in range(self.index, end + 1, 2))
         self.index = end + 2
-        return _Alternatives(leaves)
+        return _Alternatives(tuple(self.leaf(term) for term in terms))
 
     def scoped(self, token: Token) -> Node | _Leaf | _Alternatives:
         name = token.text[:-1].lower()
