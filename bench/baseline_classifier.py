@@ -19,10 +19,9 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
-from bench.eval_rules import BLIND, chosen_set, load, score
+from bench.eval_rules import chosen_set, load, score
 from storage.analysis import analyse_words
 
 
@@ -35,22 +34,22 @@ def features(item: dict[str, Any]) -> list[str]:
 
 
 class NaiveBayes:
-    """One binary multinomial naive Bayes classifier: does a text carry ``topic``?"""
+    """One binary multinomial naive Bayes classifier: does a text carry the topic?"""
 
-    def __init__(self, items: Sequence[dict[str, Any]], topic: str) -> None:
+    def __init__(self, texts: Sequence[tuple[list[str], bool]]) -> None:
+        """``texts``: each text's features, and whether it carries the topic."""
         self.counts = {True: Counter[str](), False: Counter[str]()}
         self.docs = Counter[bool]()
-        for item in items:
-            label = topic in item["topics"]
+        for tokens, label in texts:
             self.docs[label] += 1
-            self.counts[label].update(features(item))
+            self.counts[label].update(tokens)
         self.vocabulary = len(self.counts[True].keys() | self.counts[False].keys()) + 1
         self.totals = {label: sum(c.values()) for label, c in self.counts.items()}
 
-    def odds(self, item: dict[str, Any]) -> float:
-        """The log posterior odds that the text carries the topic."""
+    def odds(self, tokens: list[str]) -> float:
+        """The log posterior odds that a text of these features carries the topic."""
         log = math.log((self.docs[True] + 1) / (self.docs[False] + 1))
-        for token in features(item):
+        for token in tokens:
             yes = (self.counts[True][token] + 1) / (self.totals[True] + self.vocabulary)
             no = (self.counts[False][token] + 1) / (self.totals[False] + self.vocabulary)
             log += math.log(yes / no)
@@ -61,20 +60,20 @@ def predict(train: Sequence[dict[str, Any]],
             items: Sequence[dict[str, Any]]) -> dict[str, set[str]]:
     """For each item id, the topics the classifiers trained on ``train`` give it."""
     topics = sorted({t for item in train for t in item["topics"]})
-    models = {topic: NaiveBayes(train, topic) for topic in topics}
-    return {item["id"]: {t for t, model in models.items() if model.odds(item) > 0}
-            for item in items}
+    learnt = [(features(item), item["topics"]) for item in train]
+    models = {topic: NaiveBayes([(tokens, topic in labels) for tokens, labels in learnt])
+              for topic in topics}
+    read = {item["id"]: features(item) for item in items}
+    return {key: {t for t, model in models.items() if model.odds(tokens) > 0}
+            for key, tokens in read.items()}
 
 
 def main() -> None:
-    argv = sys.argv[1:]
-    paths = chosen_set(argv) if "--set" in argv else list(BLIND)
+    paths = chosen_set(sys.argv[1:] if "--set" in sys.argv else ["--heldout"])
     if isinstance(paths, str):
         sys.exit(paths)
     train = load()
     for path in paths:
-        if not Path(path).is_file():
-            sys.exit(f"{path}: no such labelled set")
         items = load(path)
         predicted = predict(train, items)
         print(f"{path.name}: naive Bayes trained on {len(train)} development texts")

@@ -14,6 +14,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Self
 
 from scrapy import Request, signals
+from scrapy.core.downloader import Slot
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
@@ -96,22 +97,24 @@ class PolitenessMiddleware:
     def _restart_clock(self, request: Request) -> None:
         """Count the slot's next wait from now: Retry-After runs from the response, while
         Scrapy counts a slot's delay from when its last request was sent."""
-        engine = self.crawler.engine
-        slot = engine.downloader.slots.get(self._slot_key(request)) if engine else None
-        if slot is not None:
+        if (slot := self._slot(self._slot_key(request))) is not None:
             slot.lastseen = time.monotonic()  # Scrapy's own clock for the slot (2.19)
+
+    def _slot(self, key: str) -> Slot | None:
+        """The downloader's slot for ``key``, once the engine runs and Scrapy has made it."""
+        engine = self.crawler.engine
+        return engine.downloader.slots.get(key) if engine else None
 
     def _enforce(self, request: Request) -> None:
         key = self._slot_key(request)
         floor = self.floors.get(key)
-        if floor is None or self.crawler.engine is None:
+        if floor is None:
             return
         delay, until, strict = floor
         if time.monotonic() > until:
             del self.floors[key]
             return
-        slot = self.crawler.engine.downloader.slots.get(key)
-        if slot is None:
+        if (slot := self._slot(key)) is None:
             return
         # Scrapy spreads each wait over delay × (1 ± jitter): lift the delay so that even the
         # shortest wait is the floor.
