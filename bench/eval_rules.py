@@ -21,11 +21,11 @@ in place as they were but are spent: they are development data now and no longer
 anything.
 
 Every set is labelled under tests/data/LABELLING.md, the written definition of the topics.
-``--heldout`` scores the blind sets, each and together: rule_eval_heldout12.jsonl,
-rule_eval_heldout13.jsonl and rule_eval_heldout14.jsonl (each written under the guide by someone
-who has seen no rule, and labelled again by a second reader). Nobody who writes rules has seen
-them (a missing file is reported by name). Score them, do not study their misses, or they become
-development data too (and new blind sets are needed).
+``--heldout`` scores the blind sets, each and together: rule_eval_heldout12.jsonl to
+rule_eval_heldout16.jsonl (each written under the guide by someone who has seen no rule, and
+labelled again by a second reader). Nobody who writes rules has seen them (a missing file is
+reported by name). Score them, do not study their misses, or they become development data too
+(and new blind sets are needed).
 
 "Without stemming" runs the same pack with every ``~`` removed (exact words only), so the two
 columns differ only by the analysis of word forms. "any" scores the alert decision itself: an
@@ -44,7 +44,7 @@ from alerts import Rule, default_rule_pack, match_batch
 from storage import Article
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "rule_eval.jsonl"
-BLIND = tuple(DATA.with_name(f"rule_eval_heldout{n}.jsonl") for n in (12, 13, 14))
+BLIND = tuple(DATA.with_name(f"rule_eval_heldout{n}.jsonl") for n in range(12, 17))
 SPENT = DATA.with_name("rule_eval_heldout.jsonl")
 SPENT3 = DATA.with_name("rule_eval_heldout3.jsonl")
 SPENT4 = DATA.with_name("rule_eval_heldout4.jsonl")
