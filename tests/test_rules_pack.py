@@ -775,7 +775,8 @@ def test_thirteenth_revision_perdagangan_orang_reads_expired_papers_demonyms_and
     ]
     cjk = [
         _fired("移民署查獲", "專勤隊在桃園查獲8名逾期居留的印尼籍移工在工地工作，將收容後遣返。"),
-        _fired("단속", "법무부는 안산 공장에서 미등록 인도네시아 노동자 9명을 적발해 보호소로 이송했다."),
+        _fired("단속", "법무부는 안산 공장에서 미등록 인도네시아 노동자 9명을 적발해 "
+               "보호소로 이송했다."),
     ]
     undocumented = _fired("Life in the shadows", "Undocumented Indonesian labourers on Sabah "
                           "estates, many of whom crossed from Nunukan by speedboat, live in "
