@@ -914,3 +914,53 @@ def test_thirteenth_revision_protection_leaves_out_budgets_rules_frauds_and_stud
                    "kapal ikan Taiwan dalam sepuluh tahun terakhir.")
     for fired in (budget, rule, prompted, fraud, study):
         assert "perlindungan-kasus" not in fired
+
+
+def test_thirteenth_revision_perdagangan_orang_reads_expired_papers_demonyms_and_pretexts() -> None:
+    # Thirteenth revision: irregular status is also named by papers that ran out (a dead
+    # passport, an expired permit or pass), in CJK by undocumented work met by enforcement; the
+    # destination by its demonym or nickname; a recruiter's deception by its pretext.
+    expired = [
+        _fired("Razia di Kuching", "Imigrasi Sarawak menahan 25 warga Indonesia yang visanya "
+               "sudah kedaluwarsa saat bekerja di sebuah kilang papan di Sibu."),
+        _fired("Dipulangkan lewat Entikong", "Belasan pekerja asal Sambas yang izin kerjanya "
+               "habis ditangkap di ladang sawit Bintulu dan dideportasi pekan ini, kata KJRI."),
+        _fired("Johor raid", "Malaysian immigration officers detained 30 Indonesians whose work "
+               "permits had expired at a furniture factory in Muar."),
+    ]
+    cjk = [
+        _fired("移民署查獲", "專勤隊在桃園查獲8名逾期居留的印尼籍移工在工地工作，將收容後遣返。"),
+        _fired("단속", "법무부는 안산 공장에서 미등록 인도네시아 노동자 9명을 적발해 "
+               "보호소로 이송했다."),
+    ]
+    undocumented = _fired("Life in the shadows", "Undocumented Indonesian labourers on Sabah "
+                          "estates, many of whom crossed from Nunukan by speedboat, live in "
+                          "fear of arrest, a church group said.")
+    pretext = [
+        _fired("Sindikat magang palsu", "Polisi menahan dua tersangka yang merekrut pemuda "
+               "dengan dalih program kuliah sambil kerja di Taiwan; di sana mereka dipekerjakan "
+               "di pabrik dengan upah dipotong."),
+        _fired("Kedok pertukaran pelajar", "Jaringan itu memberangkatkan 60 pemuda ke Jepang "
+               "berkedok pertukaran pelajar, lalu mereka bekerja di ladang tanpa izin kerja."),
+    ]
+    for names in [*expired, *cjk, undocumented, *pretext]:
+        assert "perdagangan-orang" in names
+
+
+def test_thirteenth_revision_perdagangan_orang_leaves_legal_workers_cases_to_protection(
+) -> None:
+    # Confinement by an employer, crews stranded by a bankrupt owner and wages owed under a
+    # legal contract are protection cases (the guide's legal worker's dispute); a job fraud
+    # in which nobody left is placement.
+    employer = _fired("Dikurung majikan", "KBRI Kuwait menjemput seorang pekerja rumah tangga "
+                      "asal Cianjur yang bekerja secara resmi dan dikurung majikannya selama "
+                      "dua bulan di Jahra.")
+    stranded = _fired("ABK telantar", "Dua puluh ABK asal Indonesia telantar di kapal ikan "
+                      "berbendera Taiwan di Port Louis setelah pemilik kapal bangkrut.")
+    contract = _fired("Gaji ABK dibayar", "Delapan awak kapal asal Indonesia di kapal tuna "
+                      "berbendera Korea menerima gaji yang tertunggak enam bulan; mereka bekerja "
+                      "dengan kontrak resmi.")
+    fraud = _fired("Calo ditangkap", "Polisi menangkap calo yang menjanjikan pekerjaan di "
+                   "Jepang dengan dalih magang, tetapi para korban tak kunjung diberangkatkan.")
+    for names in (employer, stranded, contract, fraud):
+        assert "perdagangan-orang" not in names
