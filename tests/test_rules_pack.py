@@ -63,19 +63,10 @@ def test_word_forms_raise_recall_without_costing_precision() -> None:
     assert result["stemming"]["any"]["precision"] >= result["exact"]["any"]["precision"]
 
 
-# Traps of the eleventh set (folded in for the thirteenth revision) that the twelfth revision's
-# pack still fires; the thirteenth revision's branches each remove the pairs of the rules they
-# revise once the pack no longer fires them. No pair may be added.
-AWAITING_REVISION = {
-    ("h11-031", "program-negara-tujuan"),  # a Korean firm's EPS (earnings per share)
-}
-
-
 def test_no_trap_alerts() -> None:
     items = load()
     predicted = predict(items, shipped())
-    fired = {(i["id"], name) for i in items if i["trap"] for name in predicted[i["id"]]}
-    assert sorted(fired - AWAITING_REVISION) == []
+    assert [i["title"] for i in items if i["trap"] and predicted[i["id"]]] == []
 
 
 def test_development_ids_are_unique() -> None:
@@ -964,3 +955,50 @@ def test_thirteenth_revision_perdagangan_orang_leaves_legal_workers_cases_to_pro
                    "Jepang dengan dalih magang, tetapi para korban tak kunjung diberangkatkan.")
     for names in (employer, stranded, contract, fraud):
         assert "perdagangan-orang" not in names
+
+
+def test_thirteenth_revision_programme_reads_schemes_by_description_not_finance_or_pacts() -> None:
+    # Thirteenth revision: the EPS scheme by its Indonesian name and its Korean-language test,
+    # Germany's dual vocational training, a wage rule raised in Chinese; not EPS as earnings
+    # per share, nor the contract terms of a protection pact under negotiation.
+    permit = _fired("Kursus gratis bagi pencari kerja",
+                    "Disnaker Cilacap melatih 150 pencari kerja asal Indonesia agar lulus tes "
+                    "bahasa Korea untuk program izin kerja Korea Selatan.")
+    dual = _fired("Lulusan SMK ke Jerman",
+                  "Pemkab Kebumen membuka pendaftaran Ausbildung bagi lulusan SMK; Disnaker "
+                  "menyiapkan kursus bahasa Jerman sebelum mereka berangkat.")
+    wage = _fired("看護工薪資調升", "勞動部宣布外籍看護工薪資明年調升，印尼籍移工最多。", "zh")
+    finance = _fired("Korean chipmaker's EPS beats forecasts",
+                     "SK Hynix posted EPS of 3,100 won as earnings per share rose on memory "
+                     "demand; Korean shares gained.", "en")
+    pact = _fired("Jakarta, Riyadh negotiate domestic worker pact",
+                  "Indonesian and Saudi officials held talks on a protection agreement for "
+                  "domestic workers covering contracts and rest days.", "en")
+    assert "program-negara-tujuan" in permit & dual & wage
+    assert "program-negara-tujuan" not in finance | pact
+
+
+def test_thirteenth_revision_placement_reads_fraud_targets_and_training_for_a_destination() -> None:
+    # Thirteenth revision: a fake agency or training centre that takes money for jobs abroad
+    # that never come; placement targets; a training centre preparing work in a named
+    # destination; the recruiter named by the charge; English placements.
+    fraud = _fired("Warga Cianjur lapor calo",
+                   "Puluhan warga menyetor Rp 25 juta kepada seorang calo yang menjanjikan "
+                   "pekerjaan di Taiwan, tetapi mereka tidak pernah diberangkatkan.")
+    target = _fired("Gubernur pasang sasaran",
+                    "Gubernur NTB menargetkan 2.000 perawat dan caregiver asal NTB bekerja di "
+                    "Jepang tahun depan.")
+    training = _fired("Pendaftar melonjak",
+                      "Sebuah lembaga pelatihan kerja di Kediri kebanjiran peminat yang ingin "
+                      "kerja ke Korea sebagai operator pabrik.")
+    charged = _fired("Polisi tetapkan tersangka",
+                     "Polres Sambas menetapkan seorang warga sebagai tersangka perekrutan ilegal "
+                     "setelah 12 warga diseberangkan ke Sarawak tanpa dokumen.")
+    english = _fired("Ministry sets placements goal",
+                     "Indonesia's migrant workers ministry aims to place 250,000 workers abroad "
+                     "and will license more recruiters.", "en")
+    domestic = _fired("Pemkot targetkan serap tenaga kerja",
+                      "Pemkot Bekasi menargetkan 5.000 pekerja terserap di kawasan industri "
+                      "baru milik investor Jepang.")
+    assert "penempatan" in fraud & target & training & charged & english
+    assert "penempatan" not in domestic
