@@ -23,7 +23,7 @@ now and no longer measure anything.
 
 Every set is labelled under tests/data/LABELLING.md, the written definition of the topics.
 ``--heldout`` scores the blind sets, each and together: rule_eval_heldout14.jsonl to
-rule_eval_heldout18.jsonl (each written under the guide by someone who has seen no rule, and
+rule_eval_heldout20.jsonl (each written under the guide by someone who has seen no rule, and
 labelled again by a second reader). Nobody who writes rules has seen them (a missing file is
 reported by name). Score them, do not study their misses, or they become development data too
 (and new blind sets are needed).
@@ -45,7 +45,7 @@ from alerts import Rule, default_rule_pack, match_batch
 from storage import Article
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "rule_eval.jsonl"
-BLIND = tuple(DATA.with_name(f"rule_eval_heldout{n}.jsonl") for n in range(14, 19))
+BLIND = tuple(DATA.with_name(f"rule_eval_heldout{n}.jsonl") for n in range(14, 21))
 SPENT = DATA.with_name("rule_eval_heldout.jsonl")
 SPENT3 = DATA.with_name("rule_eval_heldout3.jsonl")
 SPENT4 = DATA.with_name("rule_eval_heldout4.jsonl")
