@@ -1079,7 +1079,8 @@ def test_fourteenth_revision_programme_reads_destination_rules_in_more_wordings(
     # guard (an employer's death as the rule's occasion), the destination itself enacting a
     # rule on agencies, maids and employers, and a pilot bringing in foreign helpers.
     rules = [
-        _fired("仲介費上限", "勞動部將規管仲介向移工收取的服務費並設上限，受影響的多為印尼看護工。"),
+        _fired("仲介費上限", "勞動部將規管仲介向移工收取的服務費並設上限，"
+               "受影響的多為印尼看護工。"),
         _fired("轉換雇主新規", "勞動部修正規定，雇主死亡時印尼家庭看護工可直接轉換雇主。"),
         _fired("Aturan Kuwait", "Kuwait memberlakukan aturan yang melarang majikan menahan "
                "paspor pekerja rumah tangga; KBRI Kuwait City menyambut aturan itu."),
