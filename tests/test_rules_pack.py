@@ -69,7 +69,6 @@ def test_word_forms_raise_recall_without_costing_precision() -> None:
 # thirteenth revision's pack still fires; the fourteenth revision's branches each remove the
 # pairs of the rules they revise once the pack no longer fires them. No pair may be added.
 AWAITING_REVISION = {
-    ("h12-110", "program-negara-tujuan"),  # Vietnamese interns flee a Japanese farm
     ("h12-162", "penempatan"),  # beef prices before Iduladha in Madura
     ("h13-194", "perlindungan-kasus"),  # Vietnamese crews of illegal fishing boats sent home
 }
@@ -1138,3 +1137,86 @@ def test_thirteenth_revision_placement_reads_fraud_targets_and_training_for_a_de
                       "baru milik investor Jepang.")
     assert "penempatan" in fraud & target & training & charged & english
     assert "penempatan" not in domestic
+
+
+def test_fourteenth_revision_perdagangan_orang_reads_visas_arranged_boats_stopped_and_amnesty(
+) -> None:
+    # Fourteenth revision: a visit visa bound to the one who sent (a calo, a sponsor) or to the
+    # sending; trafficking named by its verb; a boat or car carrying the people stopped; and
+    # the guide's "going home under" an amnesty: people without papers queuing or given travel
+    # documents to go home.
+    visa = [
+        _fired("Lewat Riyadh", "Sebelas perempuan asal Karawang diberangkatkan ke Riyadh dengan "
+               "visa ziarah oleh seorang sponsor, padahal penempatan ke sana masih dihentikan."),
+        _fired("Dikirim ke Abu Dhabi", "Mereka dikirim ke Abu Dhabi memakai visa kunjungan "
+               "wisata yang diurus penyalur di Bekasi, lalu bekerja di rumah-rumah warga."),
+    ]
+    verb = [
+        _fired("Foreman convicted", "A court in Kota Kinabalu convicted a plantation foreman "
+               "of trafficking six Indonesian women to work on estates near Keningau."),
+        _fired("Dua tersangka", "Polisi menetapkan dua tersangka yang memperdagangkan perempuan "
+               "asal Sukabumi ke Erbil dengan janji gaji besar."),
+        _fired("Contractor held", "A Sabah labour contractor who brought in 20 men from Flores "
+               "without work permits was arrested by immigration officers in Tawau."),
+    ]
+    stopped = [
+        _fired("Pompong dihentikan", "Polair menghentikan perahu pompong berisi 17 calon PMI "
+               "yang hendak menyeberang ke Tawau tanpa dokumen."),
+        _fired("Boat intercepted", "Malaysian maritime officers intercepted a boat carrying 30 "
+               "would-be workers from Batam bound for Johor."),
+        _fired("Minibus di Entikong", "Polisi menghentikan minibus yang membawa sembilan calon "
+               "pekerja migran tujuan Kuching di jalan menuju Entikong."),
+    ]
+    amnesty = [
+        _fired("Antre di KJRI", "Ratusan PATI mengantre di KJRI Kota Kinabalu untuk pulang "
+               "lewat program repatriasi sukarela yang dibuka Malaysia."),
+        _fired("Saudi amnesty", "Thousands of Indonesian overstayers queued at the embassy in "
+               "Riyadh for travel documents to go home under the amnesty."),
+        _fired("SPLP di Kuching", "KJRI Kuching menerbitkan SPLP bagi 1.200 WNI tak berdokumen "
+               "yang pulang melalui program pemutihan di Sarawak."),
+    ]
+    for names in [*visa, *verb, *stopped, *amnesty]:
+        assert "perdagangan-orang" in names
+
+
+def test_fourteenth_revision_perdagangan_orang_leaves_amnesty_policy_and_talks_alone() -> None:
+    # An amnesty extended as a policy is the programme, and talks about employers hiring on
+    # visit visas outside the one-channel system are cooperation and placement, not a case.
+    policy = _fired("Rekalibrasi diperpanjang", "Malaysia memperpanjang program rekalibrasi; "
+                    "pekerja tanpa izin dapat pulang dengan membayar kompaun, kata KBRI.")
+    talks = _fired("Evaluasi satu kanal", "Delegasi Indonesia dan Malaysia menyoroti majikan "
+                   "yang merekrut lewat visa kunjungan di luar sistem satu kanal.")
+    for names in (policy, talks):
+        assert "perdagangan-orang" not in names
+
+
+def test_fourteenth_revision_programme_reads_destination_rules_in_more_wordings() -> None:
+    # Fourteenth revision: Chinese regulating and capping acts, a Chinese rule lifts the harm
+    # guard (an employer's death as the rule's occasion), the destination itself enacting a
+    # rule on agencies, maids and employers, and a pilot bringing in foreign helpers.
+    rules = [
+        _fired("仲介費上限", "勞動部將規管仲介向移工收取的服務費並設上限，"
+               "受影響的多為印尼看護工。"),
+        _fired("轉換雇主新規", "勞動部修正規定，雇主死亡時印尼家庭看護工可直接轉換雇主。"),
+        _fired("Aturan Kuwait", "Kuwait memberlakukan aturan yang melarang majikan menahan "
+               "paspor pekerja rumah tangga; KBRI Kuwait City menyambut aturan itu."),
+        _fired("Pungutan agensi", "Hong Kong menerapkan aturan baru yang membatasi pungutan "
+               "agensi bagi pekerja rumah tangga asal Indonesia."),
+        _fired("Housekeeping pilot", "Japan's pilot scheme bringing in foreign domestic "
+               "workers for housekeeping in Tokyo will be opened to Indonesians next year."),
+    ]
+    for names in rules:
+        assert "program-negara-tujuan" in names
+
+
+def test_fourteenth_revision_programme_leaves_other_nations_injuries_and_frauds() -> None:
+    # Other nations' trainees with no Indonesian (the guide's Not), a worker's injury with no
+    # word on the scheme (the harm guard), and a fraud's promise of an internship (placement).
+    others = _fired("Trainees leave", "Twenty Cambodian technical interns left a factory in "
+                    "Aichi without notice, police said.")
+    injury = _fired("Terluka di Osaka", "Seorang pekerja SSW asal Garut terluka di pabrik "
+                    "logam di Osaka; KBRI Tokyo memantau perawatannya.")
+    fraud = _fired("LPK bodong", "LPK bodong di Cilacap menarik uang puluhan juta dengan janji "
+                   "penyaluran magang ke Jepang.")
+    for names in (others, injury, fraud):
+        assert "program-negara-tujuan" not in names
