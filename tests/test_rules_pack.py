@@ -72,7 +72,6 @@ AWAITING_REVISION = {
     ("h12-110", "program-negara-tujuan"),  # Vietnamese interns flee a Japanese farm
     ("h12-154", "pekerja-migran"),  # a week in NTB: chilli prices, MotoGP, Rinjani ash
     ("h12-162", "pekerja-migran"),  # beef prices before Iduladha in Madura
-    ("h12-162", "penempatan"),
     ("h12-179", "pekerja-migran"),  # Indonesia's national team in a friendly in Saitama
     ("h13-147", "pekerja-migran"),  # a week in NTB: chilli, Mandalika, a budget meeting
     ("h13-194", "perlindungan-kasus"),  # Vietnamese crews of illegal fishing boats sent home
@@ -1022,3 +1021,35 @@ def test_thirteenth_revision_placement_reads_fraud_targets_and_training_for_a_de
                       "baru milik investor Jepang.")
     assert "penempatan" in fraud & target & training & charged & english
     assert "penempatan" not in domestic
+
+
+def test_fourteenth_revision_placement_is_not_a_case_or_a_shipment() -> None:
+    # Fourteenth revision: a story whose headline is a worker's case (ill, missing, dead,
+    # unpaid, brought home) is not about the route that took them abroad unless a recruiter's
+    # sending act or a sanction is the subject; shipping goods is not sending workers.
+    ill = _fired("Dirawat Dua Bulan di Selangor, TKW Asal Indramayu Dipulangkan",
+                 "Rukmini (39) dirawat di rumah sakit Klang setelah jatuh di rumah majikannya. "
+                 "Ia berangkat lewat sebuah P3MI di Cirebon. Agensi di Malaysia enggan "
+                 "menanggung biaya, sehingga KBRI Kuala Lumpur dan BP3MI Jawa Barat turun "
+                 "tangan memulangkan pekerja migran itu.")
+    missing = _fired("Dua Bulan Hilang Kontak, Keluarga PMI di Sumbawa Lapor ke Disnaker",
+                     "Keluarga Nurhayati kehilangan kontak sejak Agustus. Nurhayati bekerja di "
+                     "Riyadh setelah berangkat melalui perusahaan penempatan resmi. BP3MI NTB "
+                     "meminta P3MI itu menghubungi majikan melalui KBRI.")
+    died = _fired("Pekerja Asal Tegal Meninggal di Kaohsiung, Jenazah Dipulangkan Pekan Depan",
+                  "Slamet (31) meninggal setelah sakit di asrama pabrik tempatnya bekerja di "
+                  "Taiwan. Ia direkrut lewat pesan singkat tiga tahun lalu. Pihak pabrik "
+                  "dan KDEI Taipei mengurus pemulangan jenazah pekerja migran itu.")
+    shipment = _fired("Harga Beras Naik Jelang Lebaran di Indramayu",
+                      "Pedagang menyebut pasokan berkurang. Banyak keluarga menerima uang dari "
+                      "anak yang bekerja di Taiwan. Polisi mengawasi pengiriman beras "
+                      "antarkabupaten.")
+    sent = _fired("Delapan Tahun Tak Digaji di Dubai, Warga Subang Akhirnya Pulang",
+                  "Warsih (44) pulang ke Subang setelah delapan tahun bekerja sebagai pekerja "
+                  "migran di Dubai tanpa gaji. Ia diberangkatkan seorang sponsor pada 2016 "
+                  "saat penempatan PRT ke Timur Tengah masih dihentikan.")
+    sanctioned = _fired("Terlantar di Kuching, 30 PMI Menunggu Kepastian",
+                        "KP2MI mencabut izin P3MI yang menangani 30 pekerja migran asal NTT "
+                        "di Sarawak setelah mereka tidak mendapat pekerjaan yang dijanjikan.")
+    assert "penempatan" not in ill | missing | died | shipment
+    assert "penempatan" in sent & sanctioned
