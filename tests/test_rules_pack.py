@@ -1316,3 +1316,60 @@ def test_fourteenth_revision_placement_is_not_a_case_or_a_shipment() -> None:
                         "di Sarawak setelah mereka tidak mendapat pekerjaan yang dijanjikan.")
     assert "penempatan" not in ill | missing | died | shipment
     assert "penempatan" in sent & sanctioned
+
+
+def test_fifteenth_revision_perdagangan_orang_reads_closed_destinations_papers_and_crossings(
+) -> None:
+    # Sentences written for this test from the guide, not taken from any set: placement in a
+    # country closed to it (Syria, Yemen, a ban named as such), a missing residence permit or
+    # valid papers named by negation, runaway workers caught working, a boatman carrying
+    # workers across, workers sent on umrah visas.
+    closed = [
+        _fired("Sponsor di Karawang ditangkap",
+               "Polisi menangkap sponsor yang memberangkatkan tiga pembantu asal Karawang ke "
+               "Yaman lewat Oman."),
+        _fired("Agent held over maids sent to Damascus",
+               "Police arrested an agent who sent Indonesian housemaids to Damascus, Syria.",
+               "en"),
+        _fired("Perekrut ke negara tertutup",
+               "Seorang perekrut ditahan karena mengirim PMI asal Lombok Timur ke negara "
+               "tertutup bagi penempatan pekerja migran."),
+    ]
+    papers = [
+        _fired("Razia di Riyadh",
+               "Aparat Saudi menahan 40 WNI yang tidak memiliki izin tinggal; KBRI Riyadh "
+               "mengurus kepulangan mereka."),
+        _fired("Johor immigration raid",
+               "Johor immigration officers detained 25 Indonesians who had no valid work "
+               "permits at a construction site.", "en"),
+        _fired("Taichung factory raid",
+               "Officers detained nine runaway Indonesian workers at a Taichung factory ahead "
+               "of their deportation from Taiwan.", "en"),
+    ]
+    crossing = [
+        _fired("Tekong dibekuk di Tanjung Balai Karimun",
+               "Polisi menangkap seorang tekong yang mengangkut 18 pekerja asal NTB ke Malaysia "
+               "dengan perahu kayu."),
+        _fired("Umrah visa ring",
+               "Police arrested two recruiters who sent women from Cianjur to Riyadh on umrah "
+               "visas to work as maids.", "en"),
+    ]
+    for fired in (*closed, *papers, *crossing):
+        assert "perdagangan-orang" in fired
+
+
+def test_fifteenth_revision_perdagangan_orang_leaves_out_fugitives_couriers_and_evacuations(
+) -> None:
+    # The guide's Not: drugs and goods, however lured by pay; a fugitive offender caught in a
+    # scam-compound country is no victim; an evacuation from a war is not an irregular placement.
+    fugitive = _fired("Buronan penipuan online ditangkap di Kamboja",
+                      "Polisi Kamboja menangkap buronan kasus judi online asal Surabaya di "
+                      "Sihanoukville dan menyerahkannya ke Polri.")
+    courier = _fired("Kurir sabu dari Tawau",
+                     "Dua warga tergiur upah Rp 10 juta menjadi kurir sabu dari Tawau, Malaysia; "
+                     "barang tanpa dokumen itu disita di Nunukan.")
+    evacuation = _fired("Evakuasi WNI dari Suriah",
+                        "KBRI Damaskus mengevakuasi 12 WNI, termasuk pekerja migran yang dikirim "
+                        "sebelum perang, ke Beirut; evakuasi berlangsung lancar.")
+    for fired in (fugitive, courier, evacuation):
+        assert "perdagangan-orang" not in fired
