@@ -1373,3 +1373,18 @@ def test_fifteenth_revision_perdagangan_orang_leaves_out_fugitives_couriers_and_
                         "sebelum perang, ke Beirut; evakuasi berlangsung lancar.")
     for fired in (fugitive, courier, evacuation):
         assert "perdagangan-orang" not in fired
+
+
+def test_fifteenth_revision_program_negara_tujuan_reads_rule_changes_in_korean_and_japanese(
+) -> None:
+    # A destination's rule change (the guide: "job-change rules") stays a programme story when
+    # the story mentions the harm that prompted it; Korean and Japanese name the change by
+    # 지침 (guideline) / 완화 (relaxation) and 緩和, as Chinese does by 放寬 and 規定.
+    korean = _fired("고용허가제 외국인 근로자 지침 개선",
+                    "고용노동부는 고용허가제 외국인 근로자가 임금체불을 겪으면 사업장을 바꿀 수 "
+                    "있도록 지침을 바꿨다. 인도네시아 근로자들은 환영했다.", "ko")
+    japanese = _fired("特定技能の転職要件を緩和",
+                      "政府は特定技能外国人の転職要件を緩和する。賃金未払いの相談が相次いだため"
+                      "で、インドネシア人労働者の支援団体は歓迎した。", "ja")
+    for fired in (korean, japanese):
+        assert "program-negara-tujuan" in fired
