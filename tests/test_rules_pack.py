@@ -13,20 +13,7 @@ from bench.eval_rules import (
     BLIND,
     DATA,
     SPENT,
-    SPENT3,
-    SPENT4,
     SPENT5,
-    SPENT6,
-    SPENT7,
-    SPENT8,
-    SPENT9,
-    SPENT10,
-    SPENT11,
-    SPENT12,
-    SPENT13,
-    SPENT14,
-    SPENT15,
-    SPENT16,
     chosen_pack,
     chosen_set,
     load,
@@ -79,10 +66,7 @@ def test_development_ids_are_unique() -> None:
     assert len(ids) == len(set(ids))
 
 
-@pytest.mark.parametrize("spent", [SPENT, SPENT3, SPENT4, SPENT6, SPENT7, SPENT8,
-                                   SPENT9, SPENT10, SPENT11, SPENT12,
-                                   SPENT13, SPENT14, SPENT15, SPENT16],
-                         ids=lambda path: path.name)
+@pytest.mark.parametrize("spent", SPENT, ids=lambda path: path.name)
 def test_a_spent_held_out_set_is_folded_into_the_development_set_unchanged(spent: Path) -> None:
     items = load(spent)
     assert len(items) >= 60
@@ -134,20 +118,8 @@ def test_the_labelled_set_is_chosen_and_a_missing_one_reported_by_name(tmp_path:
         missing_blind = next(path for path in BLIND if not path.is_file())
         assert isinstance(blind, str) and str(missing_blind) in blind and "merges" in blind
     assert chosen_set([]) == [DATA]
-    assert chosen_set(["--set", str(SPENT)]) == [SPENT]
-    assert chosen_set(["--set", str(SPENT4)]) == [SPENT4]
-    assert chosen_set(["--set", str(SPENT5)]) == [SPENT5] and SPENT5 not in BLIND
-    assert chosen_set(["--set", str(SPENT6)]) == [SPENT6] and SPENT6 not in BLIND
-    assert chosen_set(["--set", str(SPENT7)]) == [SPENT7] and SPENT7 not in BLIND
-    assert chosen_set(["--set", str(SPENT8)]) == [SPENT8] and SPENT8 not in BLIND
-    assert chosen_set(["--set", str(SPENT9)]) == [SPENT9] and SPENT9 not in BLIND
-    assert chosen_set(["--set", str(SPENT10)]) == [SPENT10] and SPENT10 not in BLIND
-    assert chosen_set(["--set", str(SPENT11)]) == [SPENT11] and SPENT11 not in BLIND
-    assert chosen_set(["--set", str(SPENT12)]) == [SPENT12] and SPENT12 not in BLIND
-    assert chosen_set(["--set", str(SPENT13)]) == [SPENT13] and SPENT13 not in BLIND
-    assert chosen_set(["--set", str(SPENT14)]) == [SPENT14] and SPENT14 not in BLIND
-    assert chosen_set(["--set", str(SPENT15)]) == [SPENT15] and SPENT15 not in BLIND
-    assert chosen_set(["--set", str(SPENT16)]) == [SPENT16] and SPENT16 not in BLIND
+    for spent in (*SPENT, SPENT5):
+        assert chosen_set(["--set", str(spent)]) == [spent] and spent not in BLIND
     missing = tmp_path / "rule_eval_next.jsonl"
     message = chosen_set(["--set", str(missing)])
     assert isinstance(message, str) and str(missing) in message and "--set PATH" in message
