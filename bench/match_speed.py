@@ -17,10 +17,10 @@ matches, explanations included.
 
 from __future__ import annotations
 
+import argparse
 import gc
 import random
 import re
-import sys
 import time
 from collections.abc import Sequence
 
@@ -94,18 +94,24 @@ def same_matches(batch: Sequence[Article], ruleset: Sequence[Rule]) -> int:
     return len(found[True])
 
 
-def option(name: str, default: str) -> str:
-    """The value after ``--name`` on the command line, or ``default``."""
-    flag = f"--{name}"
-    return sys.argv[sys.argv.index(flag) + 1] if flag in sys.argv else default
+def numbers(text: str) -> list[int]:
+    """A comma-separated list of counts, as ``--rules 1000,10000`` gives it."""
+    return [int(n) for n in text.split(",")]
 
 
 def main() -> None:
-    count = int(option("articles", "10000"))
-    counts = [int(n) for n in option("rules", "1000,10000").split(",")]
-    sizes = [int(n) for n in option("batch", f"100,{BATCH}").split(",")]
-    share = float(option("on-topic", "0.05"))
-    rounds = int(option("rounds", "3"))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10000, help="articles matched")
+    parser.add_argument("--rules", type=numbers, default=[1000, 10000],
+                        help="sizes of the generated rule sets (comma-separated)")
+    parser.add_argument("--batch", type=numbers, default=[100, BATCH],
+                        help="articles per batch (comma-separated)")
+    parser.add_argument("--rounds", type=int, default=3, help="timed runs of each batch")
+    parser.add_argument("--on-topic", type=float, default=0.05,
+                        help="share of articles that tell an on-topic story")
+    options = parser.parse_args()
+    count, counts, sizes = options.articles, options.rules, options.batch
+    share, rounds = options.on_topic, options.rounds
     corpus = articles(count, share)
     rulesets = [[Rule(**table) for table in default_rule_pack()],
                 *(generated_rules(n) for n in counts)]
