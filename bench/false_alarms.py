@@ -10,12 +10,13 @@ is printed with its rule, the terms that hit and the snippet, to be read and jud
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 
 from alerts import Rule, match_batch
 from bench.eval_rules import chosen_pack, pack
-from bench.match_speed import BATCH, articles, option
+from bench.match_speed import BATCH, articles
 from storage import Article, NewMatch
 
 
@@ -30,8 +31,12 @@ def false_alarms(corpus: Sequence[Article],
 
 
 def main() -> None:
-    count = int(option("articles", "2000"))
-    source = chosen_pack(sys.argv[1:])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=2000, help="off-topic articles matched")
+    parser.add_argument("--pack", metavar="OLD.toml", help="another rule pack than the shipped one")
+    options = parser.parse_args()
+    count = options.articles
+    source = chosen_pack(["--pack", options.pack] if options.pack else [])
     if isinstance(source, str):
         sys.exit(source)
     hits = false_alarms(articles(count, on_topic=0.0), pack(True, source))
