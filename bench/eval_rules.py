@@ -24,7 +24,7 @@ data now and no longer measure anything.
 
 Every set is labelled under tests/data/LABELLING.md, the written definition of the topics.
 ``--heldout`` scores the blind sets, each and together: rule_eval_heldout17.jsonl to
-rule_eval_heldout20.jsonl (each written under the guide by someone who has seen no rule, and
+rule_eval_heldout22.jsonl (each written under the guide by someone who has seen no rule, and
 labelled again by a second reader). Nobody who writes rules has seen them (a missing file is
 reported by name). Score them, do not study their misses, or they become development data too
 (and new blind sets are needed).
@@ -47,7 +47,7 @@ from storage import Article
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "rule_eval.jsonl"
 BLIND_FROM = 17  # the held-out sets from this one on are blind, the earlier ones spent
-BLIND = tuple(DATA.with_name(f"rule_eval_heldout{n}.jsonl") for n in range(BLIND_FROM, 21))
+BLIND = tuple(DATA.with_name(f"rule_eval_heldout{n}.jsonl") for n in range(BLIND_FROM, 23))
 # Relabelled in place under the guide before it was spent: its record holds the new labels.
 SPENT5 = DATA.with_name("rule_eval_heldout5.jsonl")
 # Every other spent set, folded into the development set as it was written (the first of them
