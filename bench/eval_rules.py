@@ -8,22 +8,14 @@
         # earlier revision: git show COMMIT:alerts/default_rules.toml > OLD.toml
 
 tests/data/rule_eval.jsonl is the development set: the pack is tuned on it. It holds the first
-labelled set (ids e...), the first former held-out set (ids h0..., folded in 2026-11-28), the
-second (ids h2-..., 207 texts), the third (ids h3-..., 189 texts), the fourth (ids h4-...,
-209 texts), the fifth (ids h5-..., 214 texts, folded in for the sixth revision), the sixth
-(ids h6-..., 214 texts, folded in for the seventh revision), the seventh (ids h7-..., 212
-texts, folded in for the eighth revision), the eighth (ids h8-..., 212 texts, folded in for
-the ninth revision), the ninth (ids h9-..., 213 texts, folded in for the eleventh revision),
-the tenth (ids h10-..., 213 texts, folded in for the twelfth revision), the eleventh (ids
-h11-..., 213 texts, folded in for the thirteenth revision), the twelfth and thirteenth (ids
-h12-... and h13-..., 212 texts each, folded in for the fourteenth revision), and the fourteenth
-to sixteenth (ids h14-... to h16-..., 631 texts, folded in for the fifteenth revision), each
-folded in once its misses were studied. rule_eval_heldout.jsonl and rule_eval_heldout3.jsonl
-to rule_eval_heldout16.jsonl stay in place as they were but are spent: they are development
-data now and no longer measure anything.
+labelled set (ids e...), and every held-out set whose misses were studied for a revision,
+appended as it was written (ids h0..., h2-..., h3-... and so on; tests/data/README.md says for
+which revision each was folded in, relabelled.jsonl every label changed since). Those sets,
+rule_eval_heldout.jsonl and rule_eval_heldoutN.jsonl for N below BLIND_FROM, stay in place as
+they were but are spent (SPENT, SPENT5): they are development data now and measure nothing.
 
 Every set is labelled under tests/data/LABELLING.md, the written definition of the topics.
-``--heldout`` scores the blind sets, each and together: rule_eval_heldout17.jsonl to
+``--heldout`` scores the blind sets (BLIND), each and together: rule_eval_heldout17.jsonl to
 rule_eval_heldout22.jsonl (each written under the guide by someone who has seen no rule, and
 labelled again by a second reader). Nobody who writes rules has seen them (a missing file is
 reported by name). Score them, do not study their misses, or they become development data too

@@ -110,12 +110,10 @@ def main() -> None:
     parser.add_argument("--on-topic", type=float, default=0.05,
                         help="share of articles that tell an on-topic story")
     options = parser.parse_args()
-    count, counts, sizes = options.articles, options.rules, options.batch
-    share, rounds = options.on_topic, options.rounds
-    corpus = articles(count, share)
+    corpus = articles(options.articles, options.on_topic)
     rulesets = [[Rule(**table) for table in default_rule_pack()],
-                *(generated_rules(n) for n in counts)]
-    print(f"{count} articles of ~250 words ({share:.0%} on topic)")
+                *(generated_rules(n) for n in options.rules)]
+    print(f"{options.articles} articles of ~250 words ({options.on_topic:.0%} on topic)")
     for ruleset in rulesets:
         print(f"{len(ruleset):6} rules: {same_matches(corpus, ruleset):7} matches, the same"
               " compiled and rule by rule")
@@ -124,14 +122,14 @@ def main() -> None:
     gc.collect()
     print(f"{'rules':>7} {'batch':>6} {'every rule':>11} {'compiled':>13} {'speed-up':>9}"
           "   (articles/s)")
-    for size in sizes:
+    for size in options.batch:
         cost: dict[int, tuple[float, float]] = {}
         for ruleset in rulesets:
-            old, new = rates(corpus, ruleset, size, rounds)
+            old, new = rates(corpus, ruleset, size, options.rounds)
             cost[len(ruleset)] = (1 / old, 1 / new)
             print(f"{len(ruleset):7} {size:6} {old:11.0f} {new:13.0f} {new / old:8.1f}x")
-        if len(counts) >= 2:
-            low, high = counts[0], counts[-1]
+        if len(options.rules) >= 2:
+            low, high = options.rules[0], options.rules[-1]
             print(f"  cost per article, {high} rules / {low} rules ({high / low:.0f}x the rules):"
                   f" every rule {cost[high][0] / cost[low][0]:.1f}x,"
                   f" compiled {cost[high][1] / cost[low][1]:.1f}x")
