@@ -15,10 +15,11 @@ import re
 import statistics
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import trafilatura
+from trafilatura.settings import Document
 
 from crawler.extract import TRAFILATURA_OPTIONS, extract_article
 
@@ -58,10 +59,10 @@ BASELINE_OPTIONS = {**TRAFILATURA_OPTIONS, "include_links": False}
 def trafilatura_body(page: bytes, url: str) -> str:
     """trafilatura's body of a page with the options Pantau gives it."""
     document = trafilatura.bare_extraction(page, url=url, **BASELINE_OPTIONS)
-    return document.text if document is not None and document.text else ""
+    return (document.text or "") if isinstance(document, Document) else ""
 
 
-def timed(extractors: dict[str, Callable[[bytes, str], str]], pages: dict[str, bytes],
+def timed(extractors: Mapping[str, Callable[[bytes, str], str]], pages: dict[str, bytes],
           rounds: int) -> dict[str, float]:
     """Pages per second of each extractor, from its best time on each page over ``rounds``.
 

@@ -74,10 +74,14 @@ def _template(name: str, page: bytes, body: str) -> Template:
         element.text = _SLOT.format("title")
         for child in element:
             element.remove(child)
-    for element in tree.xpath("//meta[@property='og:title' or @name='twitter:title']"):
-        element.set("content", _SLOT.format("title"))
-    for element in tree.xpath("//link[@rel='canonical'] | //meta[@property='og:url']"):
-        element.set("href" if element.tag == "link" else "content", _SLOT.format("url"))
+    for element in tree.iter("meta"):
+        if element.get("property") == "og:title" or element.get("name") == "twitter:title":
+            element.set("content", _SLOT.format("title"))
+        elif element.get("property") == "og:url":
+            element.set("content", _SLOT.format("url"))
+    for element in tree.iter("link"):
+        if element.get("rel") == "canonical":
+            element.set("href", _SLOT.format("url"))
     markup = lxml.html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
     return Template(name, tuple(_SLOTS.split(markup)), slots)
 

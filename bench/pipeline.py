@@ -281,7 +281,7 @@ def bare_pair_seconds(base: str, articles: list[DemoArticle]) -> float:
     for worker in workers:
         worker.start()
     ready.wait()  # both have fetched their pages
-    spans = [results.get() for _ in workers]
+    spans: list[tuple[float, float]] = [results.get() for _ in workers]
     for worker in workers:
         worker.join()
     return max(end for _, end in spans) - min(start for start, _ in spans)

@@ -20,6 +20,7 @@ import sqlite3
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +79,7 @@ def measure(archive: Archive, queries: list[str], since: str | None, repeat: int
         hits += len(page.hits)
         capped += page.capped
         if with_baseline:
-            theirs += timed(lambda q=query: baseline(archive.db.conn, q.fts, since), repeat)
+            theirs += timed(partial(baseline, archive.db.conn, query.fts, since), repeat)
     result = {"p50_ms": round(statistics.median(ours), 1),
               "p95_ms": round(percentile(ours, 0.95), 1),
               "max_ms": round(max(ours), 1), "hits_per_query": hits / len(queries),

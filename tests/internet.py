@@ -63,7 +63,15 @@ class Site:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def route(self, path: str, reply: Reply | Route) -> None:
-        self.routes[path] = reply if callable(reply) else (lambda _p, _h, r=reply: r)
+        if callable(reply):
+            self.routes[path] = reply
+            return
+        fixed = reply
+
+        def always(_path: str, _headers: dict[str, str]) -> Reply:
+            return fixed
+
+        self.routes[path] = always
 
     def paths(self) -> list[str]:
         with self._lock:

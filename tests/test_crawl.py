@@ -384,7 +384,7 @@ def test_a_story_syndicated_by_three_outlets_is_one_cluster(tmp_path: Path) -> N
                           'rule_packs = []\n' + "".join(
                               f'[[sources]]\nname = "outlet-{n}"\nfeeds = ["{site.url}/feed"]\n'
                               'allow_private = true\n' for n, site in enumerate(sites)))
-        world = World(*sites[:3], sites[0], config, tmp_path / "archive.db")
+        world = World(sites[0], sites[1], sites[2], sites[0], config, tmp_path / "archive.db")
         summary, _ = crawl(world)
     finally:
         for site in sites:
