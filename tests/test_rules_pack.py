@@ -170,3 +170,21 @@ def test_another_pack_is_scored_from_its_file_and_a_missing_one_named(tmp_path: 
     message = chosen_pack(["--pack", str(tmp_path / "gone.toml")])
     assert isinstance(message, str) and "gone.toml" in message
     assert isinstance(chosen_pack(["--pack"]), str)
+
+
+def test_the_readmes_table_of_sets_matches_the_files() -> None:
+    folder = DATA.parent
+    rows = {}
+    for line in (folder / "README.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("| `rule_eval_heldout"):
+            cells = [cell.strip(" `") for cell in line.strip("|").split("|")]
+            rows[cells[0]] = cells
+    assert set(rows) == {path.name for path in folder.glob("rule_eval_heldout*.jsonl")}
+    blind = {path.name for path in BLIND}
+    for name, cells in rows.items():
+        items = load(folder / name)
+        on_topic = sum(1 for i in items if i["topics"])
+        traps = sum(1 for i in items if i["trap"])
+        counts = [len(items), on_topic, traps, len(items) - on_topic - traps]
+        assert [int(cell) for cell in cells[1:5]] == counts, name
+        assert (cells[-1] == "blind") == (name in blind), name
