@@ -15,8 +15,8 @@ rule_eval_heldout.jsonl and rule_eval_heldoutN.jsonl for N below BLIND_FROM, sta
 they were but are spent (SPENT, SPENT5): they are development data now and measure nothing.
 
 Every set is labelled under tests/data/LABELLING.md, the written definition of the topics.
-``--heldout`` scores the blind sets (BLIND), each and together: rule_eval_heldout17.jsonl to
-rule_eval_heldout22.jsonl (each written under the guide by someone who has seen no rule, and
+``--heldout`` scores the blind sets (BLIND), each and together: rule_eval_heldoutN.jsonl from
+BLIND_FROM to BLIND_UNTIL (each written under the guide by someone who has seen no rule, and
 labelled again by a second reader). Nobody who writes rules has seen them (a missing file is
 reported by name). Score them, do not study their misses, or they become development data too
 (and new blind sets are needed).
@@ -39,7 +39,9 @@ from storage import Article
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "rule_eval.jsonl"
 BLIND_FROM = 17  # the held-out sets from this one on are blind, the earlier ones spent
-BLIND = tuple(DATA.with_name(f"rule_eval_heldout{n}.jsonl") for n in range(BLIND_FROM, 23))
+BLIND_UNTIL = 24  # the newest held-out set
+BLIND = tuple(DATA.with_name(f"rule_eval_heldout{n}.jsonl")
+              for n in range(BLIND_FROM, BLIND_UNTIL + 1))
 # Relabelled in place under the guide before it was spent: its record holds the new labels.
 SPENT5 = DATA.with_name("rule_eval_heldout5.jsonl")
 # Every other spent set, folded into the development set as it was written (the first of them
