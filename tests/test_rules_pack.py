@@ -68,7 +68,6 @@ AWAITING_REVISION = {
     ("h18-045", "perdagangan-orang"),  # illegal gold miners buried in Gorontalo
     ("h18-081", "perdagangan-orang"),  # the scarecrow trade (perdagangan orang-orangan)
     ("h18-111", "pekerja-migran"),  # Myanmar migrant workers killed in a Thai factory fire
-    ("h18-111", "perlindungan-kasus"),
     ("h19-143", "pekerja-migran"),  # BMI, the research house, on the rupiah
     ("h20-062", "penempatan"),  # a garment factory's export job orders
     ("h20-084", "pekerja-migran"),  # a museum's romusha exhibition
