@@ -65,7 +65,6 @@ AWAITING_REVISION = {
     ("h17-202", "penempatan"),  # seasonal workers for a shopping festival at home
     ("h18-022", "penempatan"),  # Vietnam sending skilled workers to Germany
     ("h18-111", "pekerja-migran"),  # Myanmar migrant workers killed in a Thai factory fire
-    ("h18-111", "perlindungan-kasus"),
     ("h19-143", "pekerja-migran"),  # BMI, the research house, on the rupiah
     ("h20-062", "penempatan"),  # a garment factory's export job orders
     ("h20-084", "pekerja-migran"),  # a museum's romusha exhibition
