@@ -59,15 +59,10 @@ def test_word_forms_raise_recall_without_costing_precision() -> None:
 # sixteenth revision's pack still fires; the seventeenth revision's branches each remove the
 # pairs of the rules they revise once the pack no longer fires them. No pair may be added.
 AWAITING_REVISION = {
-    ("h17-011", "kerja-sama-ketenagakerjaan"),  # a Korean carmaker hiring at its Indonesian plant
-    ("h17-050", "pekerja-migran"),  # the list of a reshuffled cabinet
     ("h17-197", "penempatan"),  # fighter jets bought G to G
     ("h17-202", "penempatan"),  # seasonal workers for a shopping festival at home
     ("h18-022", "penempatan"),  # Vietnam sending skilled workers to Germany
-    ("h18-111", "pekerja-migran"),  # Myanmar migrant workers killed in a Thai factory fire
-    ("h19-143", "pekerja-migran"),  # BMI, the research house, on the rupiah
     ("h20-062", "penempatan"),  # a garment factory's export job orders
-    ("h20-084", "pekerja-migran"),  # a museum's romusha exhibition
 }
 
 
