@@ -62,15 +62,11 @@ AWAITING_REVISION = {
     ("h17-011", "kerja-sama-ketenagakerjaan"),  # a Korean carmaker hiring at its Indonesian plant
     ("h17-050", "pekerja-migran"),  # the list of a reshuffled cabinet
     ("h17-163", "perdagangan-orang"),  # scarecrow makers (orang-orangan sawah) in Klaten
-    ("h17-197", "penempatan"),  # fighter jets bought G to G
-    ("h17-202", "penempatan"),  # seasonal workers for a shopping festival at home
-    ("h18-022", "penempatan"),  # Vietnam sending skilled workers to Germany
     ("h18-045", "perdagangan-orang"),  # illegal gold miners buried in Gorontalo
     ("h18-081", "perdagangan-orang"),  # the scarecrow trade (perdagangan orang-orangan)
     ("h18-111", "pekerja-migran"),  # Myanmar migrant workers killed in a Thai factory fire
     ("h18-111", "perlindungan-kasus"),
     ("h19-143", "pekerja-migran"),  # BMI, the research house, on the rupiah
-    ("h20-062", "penempatan"),  # a garment factory's export job orders
     ("h20-084", "pekerja-migran"),  # a museum's romusha exhibition
     ("h20-204", "perdagangan-orang"),  # Nepali workers in debt bondage in Malaysia
 }
