@@ -22,14 +22,15 @@ from bench.eval_rules import pack, predict
 SENTENCES = Path(__file__).parent / "data" / "sentences"
 
 
-def written() -> list[tuple[str, dict[str, Any]]]:
+@cache
+def written() -> tuple[tuple[str, dict[str, Any]], ...]:
     """Every written sentence with its test id: the file's stem and its place in the file."""
     cases = []
     for path in sorted(SENTENCES.glob("*.toml")):
         with path.open("rb") as handle:
             for number, sentence in enumerate(tomllib.load(handle)["sentence"], start=1):
                 cases.append((f"{path.stem}:{number}", sentence))
-    return cases
+    return tuple(cases)
 
 
 @cache
