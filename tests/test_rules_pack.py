@@ -70,7 +70,6 @@ AWAITING_REVISION = {
     ("h24-147", "pekerja-migran"),  # people's business credit (KUR) lending
     ("h24-177", "pekerja-migran"),  # chilli prices at a Ponorogo market
     ("h24-177", "penempatan"),
-    ("h24-203", "program-negara-tujuan"),  # a Korean study scholarship asking for TOPIK
 }
 
 
