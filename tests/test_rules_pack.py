@@ -63,7 +63,6 @@ AWAITING_REVISION = {
     ("h23-076", "penempatan"),
     ("h23-084", "pekerja-migran"),  # Filipino maids in Saudi Arabia win back pay
     ("h23-131", "pekerja-migran"),  # Bangladeshi workers stranded in Kuala Lumpur
-    ("h23-131", "perlindungan-kasus"),
     ("h23-148", "pekerja-migran"),  # TKI, a vocational course (Teknik Komputer dan Informatika)
     ("h23-190", "pekerja-migran"),  # a regional economy round-up
     ("h23-190", "penempatan"),
