@@ -63,7 +63,6 @@ AWAITING_REVISION = {
     ("h26-014", "perlindungan-kasus"),  # Myanmar workers killed in a Thai factory fire
     ("h27-101", "perdagangan-orang"),  # Myanmar workers forced to work on Thai fishing boats
     ("h28-074", "perdagangan-orang"),  # orangutan smuggling in Riau (perdagangan orangutan)
-    ("h32-099", "pekerja-migran"),  # villagers as successful as migrant workers, but at home
     ("h32-124", "penempatan"),  # a museum's romusha exhibition
 }
 
