@@ -65,7 +65,6 @@ AWAITING_REVISION = {
     ("h33-114", "perlindungan-kasus"),  # Vietnamese trainees assaulted in Gifu
     ("h34-156", "k3-regional"),  # Nepalese workers dying in Gulf heat
     ("h35-084", "pekerja-migran"),  # a year-end round-up of domestic labour news
-    ("h35-084", "penempatan"),
     ("h35-084", "perlindungan-kasus"),
     ("h36-050", "perlindungan-kasus"),  # Vietnamese trainees injured on Aichi building sites
     ("h36-052", "pekerja-migran"),  # Indonesian students in Taiwan warned of fake part-time jobs
@@ -73,7 +72,6 @@ AWAITING_REVISION = {
     ("h37-054", "perlindungan-kasus"),  # a Vietnamese trainee's work accident in Aichi
     ("h37-086", "perdagangan-orang"),  # a Riau Islands round-up: ports, tourism and raids
     ("h37-152", "perlindungan-kasus"),  # a woman held in Kajang on a drug charge, not a worker
-    ("h39-028", "penempatan"),  # Japanese expatriates in Cikarang learning Indonesian
     ("h39-059", "pekerja-migran"),  # pilgrims on work visas arrested in Mecca
     ("h39-071", "pekerja-migran"),  # Singapore's week: dormitories, heat, a ferry strike
     ("h40-007", "program-negara-tujuan"),  # Indonesian students at Japanese language schools
