@@ -63,10 +63,8 @@ def test_word_forms_raise_recall_without_costing_precision() -> None:
 AWAITING_REVISION = {
     ("h34-156", "k3-regional"),  # Nepalese workers dying in Gulf heat
     ("h35-084", "pekerja-migran"),  # a year-end round-up of domestic labour news
-    ("h35-084", "penempatan"),
     ("h35-084", "perlindungan-kasus"),
     ("h36-052", "pekerja-migran"),  # Indonesian students in Taiwan warned of fake part-time jobs
-    ("h39-028", "penempatan"),  # Japanese expatriates in Cikarang learning Indonesian
     ("h39-059", "pekerja-migran"),  # pilgrims on work visas arrested in Mecca
     ("h39-071", "pekerja-migran"),  # Singapore's week: dormitories, heat, a ferry strike
     ("h40-007", "program-negara-tujuan"),  # Indonesian students at Japanese language schools
