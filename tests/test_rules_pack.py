@@ -63,7 +63,6 @@ def test_word_forms_raise_recall_without_costing_precision() -> None:
 AWAITING_REVISION = {
     ("h33-034", "perdagangan-orang"),  # Vietnamese trafficked to a UK cannabis farm
     ("h33-114", "perlindungan-kasus"),  # Vietnamese trainees assaulted in Gifu
-    ("h34-156", "k3-regional"),  # Nepalese workers dying in Gulf heat
     ("h35-084", "pekerja-migran"),  # a year-end round-up of domestic labour news
     ("h35-084", "penempatan"),
     ("h35-084", "perlindungan-kasus"),
