@@ -66,18 +66,14 @@ AWAITING_REVISION = {
     ("h36-052", "pekerja-migran"),  # Indonesian students in Taiwan warned of fake part-time jobs
     ("h39-059", "pekerja-migran"),  # pilgrims on work visas arrested in Mecca
     ("h39-071", "pekerja-migran"),  # Singapore's week: dormitories, heat, a ferry strike
-    ("h40-007", "program-negara-tujuan"),  # Indonesian students at Japanese language schools
     ("h40-143", "pekerja-migran"),  # Malaysian palm oil estates turning to robots
     ("h41-056", "pekerja-migran"),  # a week in Batam: shipyards, floods, tourists deported
     ("h41-144", "pekerja-migran"),  # a tax rule worries foreign workers in Jakarta
     ("h43-077", "k3-regional"),  # Nepali workers die in Qatar's heat
     ("h43-092", "pekerja-migran"),  # a migrant workers' village asks for more polling stations
     ("h44-193", "k3-regional"),  # Bangladeshi workers buried at a site in Johor
-    ("h45-064", "perdagangan-orang"),  # Thailand returns 2,000 undocumented Myanmar workers
     ("h46-197", "pekerja-migran"),  # a new minister's first week: creative economy, hajj, schools
     ("h48-022", "penempatan"),  # East Java's day: PMI (the Red Cross) drills, a ticket tout held
-    ("h48-151", "perdagangan-orang"),  # Batam refuses entry to Malaysians without full papers
-    ("h48-196", "perdagangan-orang"),  # hajj pilgrims caught with work visas to be barred
 }
 
 
