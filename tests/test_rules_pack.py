@@ -75,7 +75,6 @@ AWAITING_REVISION = {
     ("h44-193", "k3-regional"),  # Bangladeshi workers buried at a site in Johor
     ("h45-064", "perdagangan-orang"),  # Thailand returns 2,000 undocumented Myanmar workers
     ("h46-197", "pekerja-migran"),  # a new minister's first week: creative economy, hajj, schools
-    ("h48-022", "penempatan"),  # East Java's day: PMI (the Red Cross) drills, a ticket tout held
     ("h48-151", "perdagangan-orang"),  # Batam refuses entry to Malaysians without full papers
     ("h48-196", "perdagangan-orang"),  # hajj pilgrims caught with work visas to be barred
 }
