@@ -64,7 +64,6 @@ AWAITING_REVISION = {
     ("h39-071", "pekerja-migran"),  # Singapore's week: dormitories, heat, a ferry strike
     ("h40-143", "pekerja-migran"),  # Malaysian palm oil estates turning to robots
     ("h43-092", "pekerja-migran"),  # a migrant workers' village asks for more polling stations
-    ("h48-022", "penempatan"),  # East Java's day: PMI (the Red Cross) drills, a ticket tout held
 }
 
 
