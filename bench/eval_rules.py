@@ -101,16 +101,18 @@ def score(items: list[dict[str, Any]], predicted: dict[str, set[str]],
             "relevant": tp + fn, "fired": tp + fp, "traps_fired": traps}
 
 
+def scores(items: list[dict[str, Any]],
+           predicted: dict[str, set[str]]) -> dict[str, dict[str, float]]:
+    """Scores per topic and overall ("any") of one pack's matches on ``items``."""
+    topics = sorted({t for item in items for t in item["topics"]})
+    return {topic or "any": score(items, predicted, topic) for topic in [None, *topics]}
+
+
 def report(items: list[dict[str, Any]],
            source: Path | None = None) -> dict[str, dict[str, dict[str, float]]]:
     """Scores per topic and overall, with and without word forms."""
-    topics = sorted({t for item in items for t in item["topics"]})
-    out: dict[str, dict[str, dict[str, float]]] = {}
-    for label, stemming in (("stemming", True), ("exact", False)):
-        predicted = predict(items, pack(stemming, source))
-        out[label] = {topic or "any": score(items, predicted, topic)
-                      for topic in [None, *topics]}
-    return out
+    return {label: scores(items, predict(items, pack(stemming, source)))
+            for label, stemming in (("stemming", True), ("exact", False))}
 
 
 def misses(items: list[dict[str, Any]], source: Path | None = None) -> list[str]:
