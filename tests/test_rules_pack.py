@@ -76,18 +76,11 @@ AWAITING_REVISION = {
     ("h40-143", "pekerja-migran"),  # Malaysian palm oil estates turning to robots
     ("h43-092", "pekerja-migran"),  # a migrant workers' village asks for more polling stations
     ("h49-005", "penempatan"),  # Batam residents miss a concert over a ferry-ticket tout
-    ("h49-038", "program-negara-tujuan"),  # Vietnamese trainees in Japan face wage theft
-    ("h49-070", "pekerja-migran"),  # Indonesian fishermen arrested in Australian waters
-    ("h49-070", "perlindungan-kasus"),
     ("h49-154", "perdagangan-orang"),  # orangutans smuggled to Thailand
     ("h50-158", "perdagangan-orang"),  # an Australian deported from Bali for guiding tourists
-    ("h51-084", "pekerja-migran"),  # JICA sends elderly-care experts to a Bandung hospital
-    ("h51-084", "perlindungan-kasus"),
     ("h51-194", "perdagangan-orang"),  # Thailand's crackdown on other nations' migrants
     ("h52-021", "perdagangan-orang"),  # a teacher in Garut trapped by online loans
-    ("h53-156", "perlindungan-kasus"),  # a Vietnamese fishing boat seized off North Natuna
-    ("h54-105", "pekerja-migran"),  # Timor-Leste sends 600 seasonal workers to Australia
-    ("h54-105", "penempatan"),
+    ("h54-105", "penempatan"),  # Timor-Leste sends 600 seasonal workers to Australia
 }
 
 
