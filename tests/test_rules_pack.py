@@ -75,13 +75,6 @@ AWAITING_REVISION = {
     ("h39-071", "pekerja-migran"),  # Singapore's week: dormitories, heat, a ferry strike
     ("h40-143", "pekerja-migran"),  # Malaysian palm oil estates turning to robots
     ("h43-092", "pekerja-migran"),  # a migrant workers' village asks for more polling stations
-    ("h49-038", "program-negara-tujuan"),  # Vietnamese trainees in Japan face wage theft
-    ("h49-070", "pekerja-migran"),  # Indonesian fishermen arrested in Australian waters
-    ("h49-070", "perlindungan-kasus"),
-    ("h51-084", "pekerja-migran"),  # JICA sends elderly-care experts to a Bandung hospital
-    ("h51-084", "perlindungan-kasus"),
-    ("h53-156", "perlindungan-kasus"),  # a Vietnamese fishing boat seized off North Natuna
-    ("h54-105", "pekerja-migran"),  # Timor-Leste sends 600 seasonal workers to Australia
 }
 
 
