@@ -87,13 +87,9 @@ AWAITING_REVISION = {
     ("h62-109", "perdagangan-orang"),  # Thai police free Chinese and Vietnamese from scam hubs
     ("h63-071", "pekerja-migran"),  # a football club's sponsor is a domestic placement firm
     ("h63-071", "penempatan"),
-    ("h63-174", "perlindungan-kasus"),  # a fishing skipper from Aceh held in Thailand
     ("h65-008", "pekerja-migran"),  # a cabinet reshuffle
     ("h65-142", "pekerja-migran"),  # Bali's tourism workers called heroes of foreign exchange
-    ("h68-032", "perlindungan-kasus"),  # Japanese soldiers' remains repatriated from Biak
-    ("h68-116", "perlindungan-kasus"),  # an influencer deported from Japan for overstaying
     ("h68-164", "pekerja-migran"),  # an Australian deported from Lombok for working as a diver
-    ("h68-164", "perlindungan-kasus"),
 }
 
 
