@@ -79,7 +79,6 @@ AWAITING_REVISION = {
     ("h57-021", "pekerja-migran"),  # a cabinet reshuffle
     ("h57-187", "perdagangan-orang"),  # US blocks gloves over Nepali workers' forced labour
     ("h58-032", "pekerja-migran"),  # foreign nomad-visa holders' illegal office in Canggu
-    ("h58-032", "penempatan"),
     ("h61-013", "penempatan"),  # a regent's budget speech, one line for overseas workers
     ("h61-051", "pekerja-migran"),  # Korean firms' staff posted to Indonesia, safety training
     ("h61-112", "perdagangan-orang"),  # footballers' schedule called forced labour
