@@ -77,11 +77,8 @@ AWAITING_REVISION = {
     ("h40-143", "pekerja-migran"),  # Malaysian palm oil estates turning to robots
     ("h43-092", "pekerja-migran"),  # a migrant workers' village asks for more polling stations
     ("h57-187", "perdagangan-orang"),  # US blocks gloves over Nepali workers' forced labour
-    ("h58-032", "penempatan"),  # foreign nomad-visa holders' illegal office in Canggu
-    ("h61-013", "penempatan"),  # a regent's budget speech, one line for overseas workers
     ("h61-112", "perdagangan-orang"),  # footballers' schedule called forced labour
     ("h62-109", "perdagangan-orang"),  # Thai police free Chinese and Vietnamese from scam hubs
-    ("h63-071", "penempatan"),  # a football club's sponsor is a domestic placement firm
 }
 
 
