@@ -77,14 +77,11 @@ AWAITING_REVISION = {
     ("h40-143", "pekerja-migran"),  # Malaysian palm oil estates turning to robots
     ("h43-092", "pekerja-migran"),  # a migrant workers' village asks for more polling stations
     ("h57-021", "pekerja-migran"),  # a cabinet reshuffle
-    ("h57-187", "perdagangan-orang"),  # US blocks gloves over Nepali workers' forced labour
     ("h58-032", "pekerja-migran"),  # foreign nomad-visa holders' illegal office in Canggu
     ("h58-032", "penempatan"),
     ("h61-013", "penempatan"),  # a regent's budget speech, one line for overseas workers
     ("h61-051", "pekerja-migran"),  # Korean firms' staff posted to Indonesia, safety training
-    ("h61-112", "perdagangan-orang"),  # footballers' schedule called forced labour
     ("h62-014", "pekerja-migran"),  # hajj without a permit, work-visa holders arrested in Makkah
-    ("h62-109", "perdagangan-orang"),  # Thai police free Chinese and Vietnamese from scam hubs
     ("h63-071", "pekerja-migran"),  # a football club's sponsor is a domestic placement firm
     ("h63-071", "penempatan"),
     ("h63-174", "perlindungan-kasus"),  # a fishing skipper from Aceh held in Thailand
