@@ -76,9 +76,6 @@ AWAITING_REVISION = {
     ("h39-071", "pekerja-migran"),  # Singapore's week: dormitories, heat, a ferry strike
     ("h40-143", "pekerja-migran"),  # Malaysian palm oil estates turning to robots
     ("h43-092", "pekerja-migran"),  # a migrant workers' village asks for more polling stations
-    ("h57-187", "perdagangan-orang"),  # US blocks gloves over Nepali workers' forced labour
-    ("h61-112", "perdagangan-orang"),  # footballers' schedule called forced labour
-    ("h62-109", "perdagangan-orang"),  # Thai police free Chinese and Vietnamese from scam hubs
 }
 
 
