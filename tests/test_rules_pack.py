@@ -32,6 +32,13 @@ def shipped() -> list[Rule]:
 
 
 @cache
+def by_id() -> dict[str, dict[str, Any]]:
+    """The development set's texts by id, read once for the module (the spent-set tests each
+    look up their texts in it); do not change them."""
+    return {i["id"]: i for i in load()}
+
+
+@cache
 def development() -> dict[str, dict[str, set[str]]]:
     """The shipped pack's matches on the development set, with and without word forms, computed
     once for the module (each takes seconds per thousand texts); do not change them."""
@@ -98,7 +105,7 @@ def test_a_spent_held_out_set_is_folded_into_the_development_set_unchanged(spent
     # A retired held-out set is folded into the development set as it is: an id of both
     # sets must be the very same text, never a different text under a reused id, with the
     # very same labels unless the record of relabelling under the guide says otherwise.
-    development = {i["id"]: i for i in load()}
+    development = by_id()
     changes = relabelled()
     for item in items:
         change = changes.get(item["id"])
@@ -118,7 +125,7 @@ def test_the_fifth_set_relabelled_in_place_is_folded_in_as_its_record() -> None:
     # labels and the development set its "after" labels.
     items = load(SPENT5)
     assert len(items) >= 200 and all(i["id"].startswith("h5-") for i in items)
-    development = {i["id"]: i for i in load()}
+    development = by_id()
     changes = {key: change for key, change in relabelled().items() if key.startswith("h5-")}
     assert changes
     later = {key: change for key, change in changes.items() if change.get("after_fold")}
@@ -161,7 +168,7 @@ def test_every_topic_reaches_the_goal_on_the_development_set() -> None:
 def test_every_relabelled_text_carries_its_new_labels_and_a_reason() -> None:
     # Labels changed under tests/data/LABELLING.md are recorded with the guide's section that
     # decided them; the labelled sets must hold the recorded new labels.
-    current = {i["id"]: i for i in load()}
+    current = by_id()
     topics = {rule.name for rule in shipped()}
     for identifier, change in relabelled().items():
         assert (current[identifier]["topics"], current[identifier]["trap"]) == (
