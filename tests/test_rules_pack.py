@@ -87,10 +87,8 @@ AWAITING_REVISION = {
     ("h70-063", "kerja-sama-ketenagakerjaan"),  # NTT workers recruited for Kalimantan plantations
     ("h70-133", "pekerja-migran"),  # a romusha exhibition in Jakarta's history museum
     ("h72-074", "pekerja-migran"),  # Lombok Tengah sends 150 workers to Kalimantan plantations
-    ("h72-074", "penempatan"),
     ("h73-046", "k3-regional"),  # a nickel smelter blast in Indonesia kills two Chinese workers
     ("h73-046", "pekerja-migran"),
-    ("h73-209", "penempatan"),  # an Indonesian navy training ship docks in Hong Kong
 }
 
 
