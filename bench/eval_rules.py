@@ -12,14 +12,15 @@ labelled set (ids e...), and every held-out set whose misses were studied for a 
 appended as it was written (ids h0..., h2-..., h3-... and so on; tests/data/README.md says for
 which revision each was folded in, relabelled.jsonl every label changed since). Those sets,
 rule_eval_heldout.jsonl and rule_eval_heldoutN.jsonl for N below BLIND_FROM or in
-SPENT_AMONG_BLIND, stay in place as they were but are spent (SPENT, SPENT5): they are development data now and measure nothing.
+SPENT_AMONG_BLIND, stay in place as they were but are spent (SPENT, SPENT5): they are
+development data now and measure nothing.
 
 Every set is labelled under tests/data/LABELLING.md, the written definition of the topics.
 ``--heldout`` scores the blind sets (BLIND), each and together: rule_eval_heldoutN.jsonl from
-BLIND_FROM to BLIND_UNTIL but those in SPENT_AMONG_BLIND (each written under the guide by someone who has seen no rule, and
-labelled again by a second reader). Nobody who writes rules has seen them (a missing file is
-reported by name). Score them, do not study their misses, or they become development data too
-(and new blind sets are needed).
+BLIND_FROM to BLIND_UNTIL but those in SPENT_AMONG_BLIND (each written under the guide by someone
+who has seen no rule, and labelled again by a second reader). Nobody who writes rules has seen them
+(a missing file is reported by name). Score them, do not study their misses, or they become
+development data too (and new blind sets are needed).
 
 "Without stemming" runs the same pack with every ``~`` removed (exact words only), so the two
 columns differ only by the analysis of word forms. "any" scores the alert decision itself: an

@@ -74,11 +74,11 @@ def test_word_forms_raise_recall_without_costing_precision() -> None:
     assert result["stemming"]["any"]["precision"] >= result["exact"]["any"]["precision"]
 
 
-# Trap alerts of the thirty-third to seventy-fourth and eighty-seventh to eighty-ninth sets, folded into the development set, that
-# the pack still fires (the twentieth and twenty-first revisions silenced twenty-five pairs of the
-# thirty-third to forty-eighth, the twenty-second all thirty-one of the forty-ninth to
-# sixty-eighth, the twenty-third five of the seventieth to seventy-fourth); a revision removes
-# them once the pack no longer fires them. Only a newly folded set may add pairs.
+# Trap alerts of the thirty-third to seventy-fourth and eighty-seventh to eighty-ninth sets, folded
+# into the development set, that the pack still fires (the twentieth and twenty-first revisions
+# silenced twenty-five pairs of the thirty-third to forty-eighth, the twenty-second all thirty-one
+# of the forty-ninth to sixty-eighth, the twenty-third five of the seventieth to seventy-fourth); a
+# revision removes them once the pack no longer fires them. Only a newly folded set may add pairs.
 AWAITING_REVISION = {
     ("h39-071", "pekerja-migran"),  # Singapore's week: dormitories, heat, a ferry strike
     ("h40-143", "pekerja-migran"),  # Malaysian palm oil estates turning to robots
