@@ -17,10 +17,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from alerts.prefilter import index_rules
+from alerts.prefilter import Reading, index_rules
 from alerts.rules import Rule
-from storage import Analysed, Archive, Article, NewMatch, analyse
-from storage.analysis import Pattern
+from storage import Analysed, Archive, Article, NewMatch
+from storage.analysis import Pattern, analysed_tokens, words
 from storage.schema import FTS_TOKENIZE
 
 CURSOR = "matcher"
@@ -87,7 +87,7 @@ def match_batch(articles: Iterable[Article], rules: Sequence[Rule],
     with _collector_paused(), _BatchIndex(articles) as index:
         if not prefilter:
             return [(rule, match) for rule in rules for match in index.run(rule)]
-        found = index_rules(rules).run(index.db, "batch", index.rowids)
+        found = index_rules(rules).run(index.db, "batch", index.rowids, index.readings)
         return [(rule, index.explain(rule, rowid)) for rule, rowids in found
                 for rowid in rowids if index.accepts(rule, rowid)]
 
@@ -146,17 +146,33 @@ class _BatchIndex:
         self.db = sqlite3.connect(":memory:")
         self.db.execute(f"CREATE VIRTUAL TABLE batch USING fts5(title, text, title_stem, "
                         f"text_stem, tokenize='{FTS_TOKENIZE}')")
+        # What each article holds, column by column, read once: for the index, and for the
+        # pre-filter to tell which words occur together in one article.
+        self.readings: list[Reading] = []
+        for rowid in self.rowids:
+            article = self.articles[rowid]
+            title, text = words(article.title or ""), words(article.text)
+            self.readings.append({"title": title, "text": text,
+                                  "title_stem": analysed_tokens(title),
+                                  "text_stem": analysed_tokens(text)})
         self.db.executemany(
             "INSERT INTO batch (rowid, title, text, title_stem, text_stem)"
             " VALUES (?, ?, ?, ?, ?)",
-            [(a.id, a.title or "", a.text, analyse(a.title), analyse(a.text))
-             for a in self.articles.values()])
+            [(rowid, self.articles[rowid].title or "", self.articles[rowid].text,
+              " ".join(reading["title_stem"]), " ".join(reading["text_stem"]))
+             for rowid, reading in zip(self.rowids, self.readings, strict=True)])
 
     def __enter__(self) -> _BatchIndex:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.db.close()
+        # The batch's readings and explanations go now, while the collector is still paused
+        # (see _collector_paused): left for it, they are hundreds of thousands of objects its
+        # first pass would walk once more just to find them unreachable.
+        self.readings.clear()
+        self.analysed.clear()
+        self.snippets.clear()
 
     def run(self, rule: Rule) -> list[NewMatch]:
         """The rule's matches in this batch by its own FTS5 query, explained."""

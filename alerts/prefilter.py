@@ -16,6 +16,14 @@ matches none of them and is not looked up at all.
 
 Presence is decided by the same tokenizer and index that run the terms, so a rule that is
 skipped could not have matched, and a term that is not looked up matches nothing.
+
+A term of several words (a phrase, a NEAR) can match only an article that holds all of them,
+and in a batch of a hundred news articles most such terms find their words spread over
+different articles. Given what each article holds (the matcher's own reading of it, the one
+its explanations use), a term whose words no single article holds together is not looked up
+either. That reading is trusted only when it agrees with FTS5's: for every column, the batch's
+vocabulary and the number of articles holding each word must be the very ones FTS5 counted;
+otherwise the batch is filtered by presence alone.
 """
 
 from __future__ import annotations
@@ -23,7 +31,8 @@ from __future__ import annotations
 import bisect
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence, Set
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from alerts.anchors import Anchor, best
@@ -32,6 +41,12 @@ from alerts.rules import Rule
 from storage.schema import FTS_TOKENIZE
 
 ANALYSED_COLUMNS = ("title_stem", "text_stem")
+# Telling which articles hold which words costs about what two or three hundred lookups do
+# (measured): below this many lookups a batch is filtered by presence alone.
+TOGETHER_FROM = 1000
+
+# What one article of a batch holds: per column of the index, its tokens as FTS5 reads them.
+Reading = Mapping[str, Collection[str]]
 
 Program = Callable[[Sequence[int]], int]
 
@@ -98,27 +113,135 @@ class RuleIndex:
                 numbers.update(indexed)
         return sorted(numbers)
 
-    def lookups(self, present: Set[Anchor]) -> list[int]:
+    def lookups(self, present: Set[Anchor], together: _Together | None = None) -> list[int]:
         """The terms that can match in a batch holding the anchors ``present``: those FTS5
-        must look up (the others match nothing). Checking every term is cheaper than
-        gathering those of the candidates, and in practice looks up the same ones."""
-        return [slot for slot, term in enumerate(self.terms)
-                if term.anchors is None or term.anchors <= present]
+        must look up (the others match nothing). With ``together``, only those whose anchors
+        some one article holds all of. Checking every term is cheaper than gathering those
+        of the candidates, and in practice finds the same ones."""
+        found = [slot for slot, term in enumerate(self.terms)
+                 if term.anchors is None or term.anchors <= present]
+        if together is None:
+            return found
+        return [slot for slot in found if together.held_together(self.terms[slot].anchors)]
 
-    def run(self, db: sqlite3.Connection, table: str,
-            rowids: Sequence[int]) -> Iterator[tuple[Rule, list[int]]]:
+    def run(self, db: sqlite3.Connection, table: str, rowids: Sequence[int],
+            readings: Sequence[Reading] | None = None) -> Iterator[tuple[Rule, list[int]]]:
         """Each rule that matches some article of the FTS5 ``table`` in ``db``, in order, with
-        the rowids it matches; ``rowids`` are the table's rows in increasing order."""
-        present = _present(db, table, self.anchors)
-        numbers = self.candidates(present)
+        the rowids it matches; ``rowids`` are the table's rows in increasing order, and
+        ``readings``, if given, what each of them holds (see the module's notes)."""
+        vocabulary = _Vocabulary.of(db, table)
+        present = vocabulary.holding(self.anchors)
+        slots = self.lookups(present)
+        if readings is not None and len(slots) >= TOGETHER_FROM:
+            together = _Together.of(readings, vocabulary, self.anchors)
+            if together is not None:
+                slots = [slot for slot in slots if together.held_together(self.terms[slot].anchors)]
         masks = [0] * len(self.terms)
         position = {rowid: at for at, rowid in enumerate(rowids)}
-        for slot in self.lookups(present):
+        for slot in slots:
             masks[slot] = _mask(db, table, self.terms[slot].fts, position)
-        for number in numbers:
+        for number in self.candidates(present):
             mask = self.programs[number](masks)
             if mask:
                 yield self.rules[number], _members(mask, rowids)
+
+
+class _Vocabulary:
+    """The words of a batch's FTS5 index, column by column, with how many articles hold each."""
+
+    def __init__(self, columns: dict[str, dict[str, int]]) -> None:
+        self.columns = columns
+        words: dict[bool, set[str]] = {False: set(), True: set()}
+        for column, found in columns.items():
+            words[column in ANALYSED_COLUMNS].update(found)
+        self.words = words
+        self.ordered = {analysed: sorted(found) for analysed, found in words.items()}
+
+    @classmethod
+    def of(cls, db: sqlite3.Connection, table: str) -> _Vocabulary:
+        """The vocabulary of the FTS5 ``table`` in ``db``, as its own index counts it."""
+        db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table}_vocabulary"
+                   f" USING fts5vocab(main, {table}, col)")
+        columns: dict[str, dict[str, int]] = {}
+        for term, column, articles in db.execute(
+                f"SELECT term, col, doc FROM temp.{table}_vocabulary"):
+            columns.setdefault(column, {})[term] = articles
+        return cls(columns)
+
+    def expanded(self, anchor: Anchor) -> list[str]:
+        """The batch's words that ``anchor`` stands for: itself, or those it begins."""
+        token, analysed, prefix = anchor
+        if not prefix:
+            return [token] if token in self.words[analysed] else []
+        ordered = self.ordered[analysed]
+        found = []
+        for word in ordered[bisect.bisect_left(ordered, token):]:
+            if not word.startswith(token):
+                break
+            found.append(word)
+        return found
+
+    def holding(self, anchors: Iterable[Anchor]) -> frozenset[Anchor]:
+        """Those of ``anchors`` some article of the batch holds."""
+        return frozenset(anchor for anchor in anchors if self.expanded(anchor))
+
+
+class _Together:
+    """Which articles of a batch hold each anchor (one bit per article), from the readings of
+    the articles."""
+
+    def __init__(self, held_by: dict[bool, dict[str, int]], vocabulary: _Vocabulary) -> None:
+        self.held_by, self.vocabulary = held_by, vocabulary
+        self.masks: dict[Anchor, int] = {}
+
+    @classmethod
+    def of(cls, readings: Sequence[Reading], vocabulary: _Vocabulary,
+           anchors: Iterable[Anchor]) -> _Together | None:
+        """Which articles hold each of the words ``anchors`` stand for, or None unless the
+        readings count, column by column, the very words FTS5 indexed and as many articles
+        holding each."""
+        wanted: dict[bool, set[str]] = {False: set(), True: set()}
+        for anchor in anchors:
+            wanted[anchor.analysed].update(vocabulary.expanded(anchor))
+        counted: dict[str, Counter[str]] = {}
+        held_by: dict[bool, dict[str, int]] = {False: {}, True: {}}
+        for at, reading in enumerate(readings):
+            bit = 1 << at
+            words: dict[bool, set[str]] = {False: set(), True: set()}
+            for column, tokens in reading.items():
+                distinct = set(tokens)
+                if distinct:
+                    counted.setdefault(column, Counter()).update(distinct)
+                    words[column in ANALYSED_COLUMNS] |= distinct
+            for analysed, found in words.items():
+                holders = held_by[analysed]
+                for word in found & wanted[analysed]:
+                    holders[word] = holders.get(word, 0) | bit
+        return cls(held_by, vocabulary) if counted == vocabulary.columns else None
+
+    def mask(self, anchor: Anchor) -> int:
+        """The articles holding ``anchor``."""
+        if not anchor.prefix:
+            return self.held_by[anchor.analysed].get(anchor.token, 0)
+        mask = self.masks.get(anchor)
+        if mask is None:
+            holders = self.held_by[anchor.analysed]
+            mask = 0
+            for word in self.vocabulary.expanded(anchor):
+                mask |= holders[word]
+            self.masks[anchor] = mask
+        return mask
+
+    def held_together(self, anchors: Iterable[Anchor] | None) -> bool:
+        """Whether some one article holds all of ``anchors`` (None: FTS5 alone can say)."""
+        if anchors is None:
+            return True
+        mask = -1
+        for anchor in anchors:
+            mask &= self.mask(anchor)
+            if not mask:
+                return False
+        return True
 
 
 def _program(expression: str) -> Program | None:
@@ -203,21 +326,7 @@ def index_rules(rules: Sequence[Rule]) -> RuleIndex:
 
 def _present(db: sqlite3.Connection, table: str, anchors: Set[Anchor]) -> frozenset[Anchor]:
     """Which of ``anchors`` some article of the FTS5 ``table`` holds, by its own vocabulary."""
-    db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table}_vocabulary"
-               f" USING fts5vocab(main, {table}, col)")
-    terms: dict[bool, set[str]] = {False: set(), True: set()}
-    for term, column in db.execute(f"SELECT term, col FROM temp.{table}_vocabulary"):
-        terms[column in ANALYSED_COLUMNS].add(term)
-    ordered = {analysed: sorted(found) for analysed, found in terms.items()}
-
-    def holds(anchor: Anchor) -> bool:
-        token, analysed, prefix = anchor
-        if not prefix:
-            return token in terms[analysed]
-        at = bisect.bisect_left(ordered[analysed], token)
-        return at < len(ordered[analysed]) and ordered[analysed][at].startswith(token)
-
-    return frozenset(anchor for anchor in anchors if holds(anchor))
+    return _Vocabulary.of(db, table).holding(anchors)
 
 
 def _fts_tokens(strings: Iterable[str]) -> dict[str, tuple[str, ...]]:

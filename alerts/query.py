@@ -29,7 +29,7 @@ from itertools import product
 from alerts import anchors
 from alerts.anchors import Anchor, Requirement
 from alerts.exceptions import QuerySyntaxError
-from storage.analysis import Pattern, analyse_words, has_cjk, words
+from storage.analysis import Pattern, Patterns, analyse_words, has_cjk, words
 
 FIELDS = ("title", "text")
 DEFAULT_NEAR = 10
@@ -92,9 +92,9 @@ class Query:
         return tuple((term.label, term.pattern) for term in self.terms)
 
     @cached_property
-    def patterns(self) -> frozenset[Pattern]:
+    def patterns(self) -> Patterns:
         """The patterns of the positive terms, to find at once which of them hit."""
-        return frozenset(term.pattern for term in self.terms)
+        return Patterns(term.pattern for term in self.terms)
 
     @cached_property
     def labels(self) -> tuple[str, ...]:

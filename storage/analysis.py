@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -69,6 +69,34 @@ class Pattern:
                            frozenset(self.tokens[:-1] if self.prefix else self.tokens))
 
 
+class Patterns(frozenset[Pattern]):
+    """Patterns looked for together (a query's), each filed under one of the words it needs,
+    so that those an article can hold are found from its vocabulary, not by trying each: a
+    rule pack's broad rule holds thousands, of which an article holds the words of a few."""
+
+    def __init__(self, patterns: Iterable[Pattern] = ()) -> None:
+        super().__init__()
+        self.filed: dict[str, list[Pattern]] = {}
+        self.unfiled: list[Pattern] = []  # a prefix alone needs no whole word
+        for pattern in self:
+            if pattern.needs:
+                # The longest word: usually the rarest, so the fewest patterns are tried.
+                word = max(pattern.needs, key=lambda need: (len(need), need))
+                self.filed.setdefault(word, []).append(pattern)
+            else:
+                self.unfiled.append(pattern)
+        self.words = frozenset(self.filed)
+
+    def possible(self, vocabulary: frozenset[str]) -> list[Pattern]:
+        """The patterns whose words are all in ``vocabulary``: the only ones that can occur."""
+        found = list(self.unfiled)
+        # A set's intersection walks the smaller of the two: a query's few words, or an
+        # article's few hundred among a broad rule's thousands.
+        for word in self.words & vocabulary:
+            found.extend(pattern for pattern in self.filed[word] if pattern.needs <= vocabulary)
+        return found
+
+
 def fold(text: str) -> str:
     """Lower case without accents, as FTS5's ``unicode61 remove_diacritics 2`` sees it."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -100,7 +128,12 @@ def has_cjk(text: str) -> bool:
 
 def analyse_words(text: str) -> list[str]:
     """The analysed tokens of ``text``: roots of words, CJK characters one by one."""
-    return [token for word in words(text) for token in _analyse_word(word)]
+    return analysed_tokens(words(text))
+
+
+def analysed_tokens(folded: Iterable[str]) -> list[str]:
+    """The analysed tokens of words already folded (``words``'s answer)."""
+    return [token for word in folded for token in _analyse_word(word)]
 
 
 def analyse(text: str | None) -> str:
@@ -288,14 +321,12 @@ class Analysed:
         self._hits[pattern] = found
         return found
 
-    def hitting(self, patterns: frozenset[Pattern]) -> frozenset[Pattern]:
+    def hitting(self, patterns: Patterns) -> frozenset[Pattern]:
         """Those of ``patterns`` that occur in the article (a matcher asks this for every
         rule that matched it, so each pattern is looked for once and set operations do the
         rest)."""
-        for pattern in patterns - self._hits.keys():
-            if not pattern.needs <= self.vocabulary:
-                self._hits[pattern] = {}
-            elif self.hits(pattern):
+        for pattern in patterns.possible(self.vocabulary):
+            if pattern not in self._hits and self.hits(pattern):
                 self._hitting.add(pattern)
         return patterns & self._hitting
 

@@ -6,11 +6,11 @@ import gc
 
 import pytest
 
-from alerts import Rule, match_batch
+from alerts import Rule, match_batch, prefilter
 from alerts.matcher import _BatchIndex
-from alerts.prefilter import RuleIndex
+from alerts.prefilter import RuleIndex, _Together, _Vocabulary
 from storage import Analysed, Article, Pattern
-from storage.analysis import _Sequence, _Tokens
+from storage.analysis import Patterns, _Sequence, _Tokens
 
 TEXTS = [
     ("Tujuh PMI asal NTB dideportasi dari Malaysia",
@@ -159,6 +159,28 @@ def test_the_collector_is_paused_for_a_batch_and_left_as_it_was() -> None:
     assert gc.isenabled()
 
 
+def test_a_batch_frees_what_explained_it_before_the_collector_resumes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Left alive, the batch's readings and explanations would be walked by the collector's
+    # first pass once it runs again, only to be found unreachable.
+    rules = [Rule(name=f"r{n}", query=query) for n, query in enumerate(QUERIES)]
+
+    def explained() -> int:
+        return sum(isinstance(thing, Analysed) for thing in gc.get_objects())
+
+    before = explained()
+    seen: list[int] = []
+    resume = gc.enable
+
+    def counting() -> None:
+        seen.append(explained())
+        resume()
+
+    monkeypatch.setattr(gc, "enable", counting)
+    assert match_batch(corpus(), rules, prefilter=True)
+    assert seen == [before]
+
+
 @pytest.mark.parametrize("depth", [20, 120])
 def test_deeply_nested_rules_are_evaluated(depth: int) -> None:
     # 20 levels: FTS5 parses the whole query, and agrees. 120: more parentheses than Python's
@@ -214,3 +236,74 @@ def test_prefix_search_finds_every_word_that_starts_so(prefix: str, analysed: bo
                                                        strict=True)
                 if token.startswith(prefix)]
     assert sequence.find((prefix,), prefix=True) == expected
+
+
+def test_a_term_whose_words_no_one_article_holds_together_is_not_looked_up(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(prefilter, "TOGETHER_FROM", 0)  # however few lookups the batch has
+    rules = [Rule(name=f"r{n}", query=query) for n, query in enumerate(QUERIES)]
+    rules.append(Rule(name="apart", query="Taiwan NEAR/5 calo"))  # in two different articles
+    compiled = RuleIndex(rules)
+    apart = next(slot for slot, term in enumerate(compiled.terms) if "taiwan" in term.fts)
+    articles = corpus()[:-1]  # the Catalan street aside: see the next test
+    with _BatchIndex(articles) as index:
+        vocabulary = _Vocabulary.of(index.db, "batch")
+        present = vocabulary.holding(compiled.anchors)
+        together = _Together.of(index.readings, vocabulary, compiled.anchors)
+        assert together is not None
+        every = compiled.lookups(present)
+        kept = compiled.lookups(present, together)
+        assert apart in every and apart not in kept
+        assert len(kept) < len(every) and set(kept) < set(every)
+        found = {rule.name: ids for rule, ids in compiled.run(index.db, "batch", index.rowids,
+                                                              index.readings)}
+        expected = {rule.name: fts5_answer(index, rule.query) for rule in rules}
+    assert {name: ids for name, ids in expected.items() if ids} == found
+    assert "apart" not in found and len(found) >= 25
+
+
+@pytest.mark.parametrize("text", [
+    "Un carrer paraŀlel al port.",  # FTS5 keeps "ŀ" in the word, the matcher reads "l·"
+    "Lahan 5 m² di Nunukan.",  # "m²": FTS5 keeps the superscript, the matcher folds it to 2
+    "ﬁnal TKW",  # a ligature
+])
+def test_a_batch_the_matcher_reads_otherwise_than_fts5_is_filtered_by_presence_alone(
+        monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    monkeypatch.setattr(prefilter, "TOGETHER_FROM", 0)
+    articles = [*corpus(), Article(url="t:x", canonical_url="t:x", source="test", title="x",
+                                   text=text, language="id", id=1000)]
+    rules = [Rule(name=f"r{n}", query=query) for n, query in enumerate(QUERIES)]
+    with _BatchIndex(articles) as index:
+        assert _Together.of(index.readings, _Vocabulary.of(index.db, "batch"), []) is None
+        found = {rule.name: ids for rule, ids in RuleIndex(rules).run(
+            index.db, "batch", index.rowids, index.readings)}
+        expected = {rule.name: fts5_answer(index, rule.query) for rule in rules}
+    assert {name: ids for name, ids in expected.items() if ids} == found
+
+
+def test_readings_missing_a_word_are_not_trusted() -> None:
+    with _BatchIndex(corpus()[:-1]) as index:
+        vocabulary = _Vocabulary.of(index.db, "batch")
+        assert _Together.of(index.readings, vocabulary, []) is not None
+        first = index.readings[0]
+        readings = [{**first, "text": [w for w in first["text"] if w != "calo"]},
+                    *index.readings[1:]]
+        assert _Together.of(readings, vocabulary, []) is None
+
+
+def test_an_article_is_searched_only_for_the_patterns_whose_words_it_holds() -> None:
+    title, text = TEXTS[0]
+    wanted = [Pattern(("pekerja", "migran")), Pattern(("deportas",), prefix=True),
+              Pattern(("calo",)), Pattern(("tahan",), analysed=True), Pattern(("nunukan",)),
+              Pattern(("taiwan",)), Pattern(("pekerja", "taiwan")), Pattern(("p",), prefix=True),
+              Pattern(("jenazah", "tkw"), fields=("title",))]
+    patterns = Patterns(wanted)
+    assert patterns == frozenset(wanted)
+    analysed = Analysed(title, text)
+    possible = set(patterns.possible(analysed.vocabulary))
+    assert possible == {p for p in wanted if p.needs <= analysed.vocabulary}
+    assert wanted[5] not in possible and wanted[6] not in possible
+    hit = analysed.hitting(patterns)
+    # "deportas*" is not the start of a word there ("dideportasi"), "p*" is.
+    assert hit == {p for p in wanted if Analysed(title, text).matches(p)} == {
+        wanted[0], *wanted[2:5], wanted[7]}
