@@ -158,6 +158,7 @@ class _Vocabulary:
             words[column in ANALYSED_COLUMNS].update(found)
         self.words = words
         self.ordered = {analysed: sorted(found) for analysed, found in words.items()}
+        self.expansions: dict[Anchor, list[str]] = {}
 
     @classmethod
     def of(cls, db: sqlite3.Connection, table: str) -> _Vocabulary:
@@ -171,16 +172,21 @@ class _Vocabulary:
         return cls(columns)
 
     def expanded(self, anchor: Anchor) -> list[str]:
-        """The batch's words that ``anchor`` stands for: itself, or those it begins."""
-        token, analysed, prefix = anchor
-        if not prefix:
-            return [token] if token in self.words[analysed] else []
-        ordered = self.ordered[analysed]
-        found = []
-        for word in ordered[bisect.bisect_left(ordered, token):]:
-            if not word.startswith(token):
-                break
-            found.append(word)
+        """The batch's words that ``anchor`` stands for: itself, or those it begins (found
+        once a batch: presence and the co-occurrence filter both ask)."""
+        found = self.expansions.get(anchor)
+        if found is None:
+            token, analysed, prefix = anchor
+            if not prefix:
+                found = [token] if token in self.words[analysed] else []
+            else:
+                ordered = self.ordered[analysed]
+                at = bisect.bisect_left(ordered, token)
+                end = at
+                while end < len(ordered) and ordered[end].startswith(token):
+                    end += 1
+                found = ordered[at:end]
+            self.expansions[anchor] = found
         return found
 
     def holding(self, anchors: Iterable[Anchor]) -> frozenset[Anchor]:
