@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from alerts.prefilter import Reading, index_rules
-from alerts.rules import Rule
+from alerts.rules import PerRuleSet, Rule
 from storage import Analysed, Archive, Article, NewMatch
-from storage.analysis import Pattern, analysed_tokens, words
+from storage.analysis import Pattern, Patterns, analysed_tokens, words
 from storage.schema import FTS_TOKENIZE
 
 CURSOR = "matcher"
@@ -86,10 +86,19 @@ def match_batch(articles: Iterable[Article], rules: Sequence[Rule],
         prefilter = len(rules) >= PREFILTER_FROM
     with _collector_paused(), _BatchIndex(articles) as index:
         if not prefilter:
-            return [(rule, match) for rule in rules for match in index.run(rule)]
-        found = index_rules(rules).run(index.db, "batch", index.rowids, index.readings)
-        return [(rule, index.explain(rule, rowid)) for rule, rowids in found
-                for rowid in rowids if index.accepts(rule, rowid)]
+            found: Iterable[tuple[Rule, Sequence[int]]] = (
+                (rule, index.run(rule)) for rule in rules)
+        else:
+            found = index_rules(rules).run(index.db, "batch", index.rowids, index.readings)
+        return index.explained(found, _looked_for(rules))
+
+
+def _patterns_of(rules: Sequence[Rule]) -> Patterns:
+    return Patterns(frozenset[Pattern]().union(*(rule.parsed.patterns for rule in rules)))
+
+
+# The patterns of every positive term of a set of rules, filed to be found in an article at once.
+_looked_for: PerRuleSet[Patterns] = PerRuleSet(_patterns_of)
 
 
 @contextmanager
@@ -174,32 +183,46 @@ class _BatchIndex:
         self.analysed.clear()
         self.snippets.clear()
 
-    def run(self, rule: Rule) -> list[NewMatch]:
-        """The rule's matches in this batch by its own FTS5 query, explained."""
+    def run(self, rule: Rule) -> list[int]:
+        """The rows the rule matches in this batch, by its own FTS5 query."""
         rows = self.db.execute("SELECT rowid FROM batch WHERE batch MATCH ? ORDER BY rowid",
                                [rule.parsed.fts]).fetchall()
-        return [self.explain(rule, rowid) for (rowid,) in rows if self.accepts(rule, rowid)]
+        return [rowid for (rowid,) in rows]
 
     def accepts(self, rule: Rule, rowid: int) -> bool:
         """Whether the rule's source and language filters let article ``rowid`` through."""
-        if not rule.sources and not rule.languages:
-            return True
         article = self.articles[rowid]
         return rule.accepts(article.source, article.language)
 
-    def explain(self, rule: Rule, rowid: int) -> NewMatch:
-        """Why ``rule`` matched article ``rowid``: its positive terms found there, in context."""
-        analysed = self.analysed.get(rowid)
-        if analysed is None:
-            article = self.articles[rowid]
-            analysed = self.analysed[rowid] = Analysed(article.title, article.text)
-        query = rule.parsed
-        hit = analysed.hitting(query.patterns)
-        # Only the patterns that hit shape the snippet, and with many rules many share them.
-        key = (rowid, hit)
-        snippet = self.snippets.get(key)
-        if snippet is None:
-            snippet = self.snippets[key] = analysed.snippet(tuple(hit), marks=HIGHLIGHT)
-        labels = query.labels if len(hit) == len(query.patterns) else tuple(dict.fromkeys(
-            label for label, pattern in query.labelled_patterns if pattern in hit))
-        return NewMatch(rowid, rule.name, labels, snippet, ())
+    def explained(self, found: Iterable[tuple[Rule, Sequence[int]]], wanted: Patterns
+                  ) -> list[tuple[Rule, NewMatch]]:
+        """The matches ``found`` (each rule with the rows it matches) that the rules' filters
+        let through, each with the positive terms found in its article and a snippet.
+
+        Many rules match the same article and share their terms: each matched article is
+        searched once for the patterns ``wanted`` (those of all the rules), and each match
+        takes its own from what was found there.
+        """
+        hitting: dict[int, frozenset[Pattern]] = {}
+        explained = []
+        for rule, rowids in found:
+            query = rule.parsed
+            filtered = bool(rule.sources or rule.languages)
+            for rowid in rowids:
+                if filtered and not self.accepts(rule, rowid):
+                    continue
+                found_here = hitting.get(rowid)
+                if found_here is None:
+                    article = self.articles[rowid]
+                    analysed = self.analysed[rowid] = Analysed(article.title, article.text)
+                    found_here = hitting[rowid] = analysed.hitting(wanted)
+                hit = query.patterns & found_here
+                # Only the patterns that hit shape the snippet, and many rules share them.
+                key = (rowid, hit)
+                snippet = self.snippets.get(key)
+                if snippet is None:
+                    snippet = self.snippets[key] = self.analysed[rowid].snippet(
+                        tuple(hit), marks=HIGHLIGHT)
+                explained.append((rule, NewMatch(rowid, rule.name, query.labels_of(hit),
+                                                 snippet, ())))
+        return explained

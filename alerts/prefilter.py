@@ -30,14 +30,13 @@ from __future__ import annotations
 
 import bisect
 import sqlite3
-import threading
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from alerts.anchors import Anchor, best
 from alerts.query import Node
-from alerts.rules import Rule
+from alerts.rules import PerRuleSet, Rule
 from storage.schema import FTS_TOKENIZE
 
 ANALYSED_COLUMNS = ("title_stem", "text_stem")
@@ -311,25 +310,8 @@ def _anchors_of(node: Node) -> frozenset[Anchor]:
     return frozenset().union(*(_anchors_of(child) for child in node.children))
 
 
-_INDEXES: dict[tuple[int, ...], RuleIndex] = {}
-_INDEXES_LOCK = threading.Lock()  # a pipeline may match in more than one thread
-_KEEP = 4
-
-
-def index_rules(rules: Sequence[Rule]) -> RuleIndex:
-    """The index of ``rules``, built once for as long as the same rules keep coming.
-
-    Rules are recognised by identity: hashing 10,000 rules field by field for every batch
-    would cost more than matching it. An index holds its rules, so their ids stay theirs.
-    """
-    key = tuple(map(id, rules))
-    with _INDEXES_LOCK:
-        index = _INDEXES.get(key)
-        if index is None:
-            if len(_INDEXES) >= _KEEP:
-                del _INDEXES[next(iter(_INDEXES))]
-            index = _INDEXES[key] = RuleIndex(rules)
-        return index
+# The index of a set of rules, built once for as long as the same rules keep coming.
+index_rules: PerRuleSet[RuleIndex] = PerRuleSet(RuleIndex)
 
 
 def _present(db: sqlite3.Connection, table: str, anchors: Set[Anchor]) -> frozenset[Anchor]:

@@ -36,6 +36,8 @@ DEFAULT_NEAR = 10
 # A NEAR of alternatives stands for every combination of its terms; beyond this many, a query
 # is better split into several NEARs (each combination is one FTS5 NEAR to run).
 MAX_NEAR_COMBINATIONS = 400
+# Explanations kept per query, by the set of its terms that hit (a query of n terms has 2**n).
+_LABELS_KEPT = 256
 _TOKEN = re.compile(
     r"""(?P<space>\s+)
       | (?P<lparen>\()
@@ -100,6 +102,24 @@ class Query:
     def labels(self) -> tuple[str, ...]:
         """The labels of the positive terms, each once: the explanation when all of them hit."""
         return tuple(dict.fromkeys(term.label for term in self.terms))
+
+    def labels_of(self, hit: frozenset[Pattern]) -> tuple[str, ...]:
+        """The labels of the positive terms whose patterns are among ``hit`` (patterns of
+        this query), each once, in the query's order."""
+        if len(hit) == len(self.patterns):
+            return self.labels
+        # A rule matching many articles is explained by the same few terms again and again.
+        known = self._labels_of.get(hit)
+        if known is None:
+            known = tuple(dict.fromkeys(label for label, pattern in self.labelled_patterns
+                                        if pattern in hit))
+            if len(self._labels_of) < _LABELS_KEPT:
+                self._labels_of[hit] = known
+        return known
+
+    @cached_property
+    def _labels_of(self) -> dict[frozenset[Pattern], tuple[str, ...]]:
+        return {}
 
 
 def parse(query: str) -> Query:

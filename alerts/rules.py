@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+import threading
 import tomllib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib.resources import files
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from alerts.query import Query, parse
 
 DEFAULT_PACK = "default_rules.toml"
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -63,3 +66,28 @@ def default_rule_pack() -> list[dict[str, Any]]:
     text = files("alerts").joinpath(DEFAULT_PACK).read_text(encoding="utf-8")
     rules: list[dict[str, Any]] = tomllib.loads(text)["rules"]
     return rules
+
+
+class PerRuleSet(Generic[T]):
+    """What ``build`` makes of a set of rules, built once for as long as the same rules keep
+    coming (the last ``keep`` sets are kept).
+
+    Rules are recognised by identity: hashing 10,000 rules field by field for every batch
+    would cost more than matching it. The rules are held with what was built of them, so
+    their ids stay theirs.
+    """
+
+    def __init__(self, build: Callable[[Sequence[Rule]], T], keep: int = 4) -> None:
+        self.build, self.keep = build, keep
+        self._built: dict[tuple[int, ...], tuple[tuple[Rule, ...], T]] = {}
+        self._lock = threading.Lock()  # a pipeline may match in more than one thread
+
+    def __call__(self, rules: Sequence[Rule]) -> T:
+        key = tuple(map(id, rules))
+        with self._lock:
+            found = self._built.get(key)
+            if found is None:
+                if len(self._built) >= self.keep:
+                    del self._built[next(iter(self._built))]
+                found = self._built[key] = (tuple(rules), self.build(rules))
+            return found[1]

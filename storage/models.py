@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,9 @@ class PageRecord:
     last_modified: str | None = None
 
 
-@dataclass(frozen=True)
-class NewMatch:
-    """A rule that matched an article, and where its alert must go."""
+class NewMatch(NamedTuple):
+    """A rule that matched an article, and where its alert must go (a named tuple: a pass
+    with many rules makes tens of them per article)."""
 
     article_id: int
     rule: str

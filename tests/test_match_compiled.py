@@ -9,6 +9,7 @@ import pytest
 from alerts import Rule, match_batch, prefilter
 from alerts.matcher import _BatchIndex
 from alerts.prefilter import RuleIndex, _Together, _Vocabulary
+from alerts.rules import PerRuleSet
 from storage import Analysed, Article, Pattern
 from storage.analysis import Patterns, _Sequence, _Tokens
 
@@ -130,6 +131,41 @@ def test_match_batch_explains_compiled_matches_as_it_explains_fts5_matches() -> 
     pmi = [m for rule, m in compiled if rule.query.startswith("PMI NOT")]
     assert [m.article_id for m in pmi] == [7, 21]  # not the Red Cross, not the index
     assert pmi[0].terms == ("PMI",) and "**PMI**" in pmi[0].snippet
+
+
+def test_a_match_is_explained_alike_whichever_rules_are_matched_beside_it() -> None:
+    # A batch searches each article once for the terms of all its rules: a rule's terms and
+    # snippet must still be its own, alone or beside any others, and again on the next batch
+    # (when its explanations may come from what is kept of the first).
+    rules = [Rule(name=f"r{n}", query=query) for n, query in enumerate(QUERIES)]
+    together = match_batch(corpus(), rules, prefilter=True)
+    alone = [found for rule in rules for found in match_batch(corpus(), [rule])]
+    assert together == alone
+    assert match_batch(corpus(), rules, prefilter=True) == together
+    assert any(0 < len(m.terms) < len(rule.parsed.labels) for rule, m in together)
+
+
+def test_labels_of_the_terms_that_hit_follow_the_query() -> None:
+    query = Rule(name="q", query='(calo OR "pekerja migran" OR ~deportasi) NOT PMI').parsed
+    calo, migran, deportasi = (dict(query.labelled_patterns)[label]
+                               for label in ("calo", "pekerja migran", "~deportasi"))
+    assert query.labels_of(frozenset({deportasi, calo})) == ("calo", "~deportasi")
+    assert query.labels_of(frozenset({migran})) == ("pekerja migran",)
+    assert query.labels_of(frozenset({deportasi, calo})) == ("calo", "~deportasi")  # kept
+    assert query.labels_of(frozenset({calo, migran, deportasi})) == query.labels
+
+
+def test_what_is_built_of_a_rule_set_is_built_once_while_the_same_rules_come() -> None:
+    built: list[tuple[str, ...]] = []
+    names = PerRuleSet(lambda rules: built.append(tuple(r.name for r in rules)) or len(built),
+                       keep=2)
+    first, second, third = ([Rule(name=f"{n}{i}", query="PMI") for i in range(3)]
+                            for n in "abc")
+    assert [names(first), names(first), names(second), names(first)] == [1, 1, 2, 1]
+    # The same rules in another list are the same set; equal rules are another one.
+    assert names(list(first)) == 1 and names([Rule(name="a0", query="PMI")]) == 3
+    assert names(third) == 4 and names(first) == 5  # two sets are kept, the oldest goes
+    assert len(built) == 5
 
 
 def test_the_collector_is_paused_for_a_batch_and_left_as_it_was() -> None:
