@@ -96,7 +96,6 @@ AWAITING_REVISION = {
     ("h89-204", "perdagangan-orang"),  # the EU's forced-labour ban and Jepara furniture makers
     ("h90-068", "pekerja-migran"),  # a football club arranges work permits for foreign players
     ("h91-074", "pekerja-migran"),  # the balance of payments (remittances in passing)
-    ("h91-207", "program-negara-tujuan"),  # a vocational school adopts Germany's dual system
     ("h91-210", "pekerja-migran"),  # smuggled songbirds seized in Nunukan's port
     ("h92-144", "pekerja-migran"),  # a week in North Kalimantan: a bridge, floods, fish prices
     ("h92-164", "pekerja-migran"),  # Sebatik's border-pass holders may shop in Tawau
