@@ -108,9 +108,8 @@ class RuleIndex:
     def candidates(self, present: Set[Anchor]) -> list[int]:
         """The numbers of the rules that can match a batch holding the anchors ``present``."""
         numbers = set(self.always)
-        for anchor, indexed in self.by_anchor.items():
-            if anchor in present:
-                numbers.update(indexed)
+        for anchor in self.by_anchor.keys() & present:
+            numbers.update(self.by_anchor[anchor])
         return sorted(numbers)
 
     def lookups(self, present: Set[Anchor], together: _Together | None = None) -> list[int]:
