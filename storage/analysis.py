@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import islice
 
 # unicode61 splits on everything that is not a letter or a digit (underscore included).
 _TOKEN = re.compile(r"[^\W_]+")
@@ -274,20 +275,23 @@ def _strip_nasal(rest: str) -> tuple[str, ...]:
 
 
 class _Tokens:
-    """A field's words, in parallel lists: where each is, folded, and analysed (the tokens
-    the stemmed index column holds for it)."""
+    """A field's words, in parallel lists: folded, and analysed (the tokens the stemmed index
+    column holds for each). Where words are in the text is read only for the few a snippet
+    shows."""
 
-    __slots__ = ("analysed", "ends", "starts", "words")
+    __slots__ = ("analysed", "text", "words")
 
     def __init__(self, text: str) -> None:
-        places = [found.span() for found in _TOKEN.finditer(text)]
-        self.starts = [start for start, _ in places]
-        self.ends = [end for _, end in places]
-        self.words = [_fold_word(text[start:end]) for start, end in places]
-        self.analysed = [_analyse_word(word) for word in self.words]
+        self.text = text
+        self.words = list(map(_fold_word, _TOKEN.findall(text)))
+        self.analysed = list(map(_analyse_word, self.words))
 
     def __len__(self) -> int:
         return len(self.words)
+
+    def spans(self, first: int, last: int) -> list[tuple[int, int]]:
+        """Where the words ``first`` to ``last`` are in the text, as (start, end)."""
+        return list(map(re.Match.span, islice(_TOKEN.finditer(self.text), first, last + 1)))
 
 
 class Analysed:
@@ -370,17 +374,17 @@ class Analysed:
         """The words ``first`` to ``last`` of field ``name``, marking each span of ``ends_of``
         (start -> last word; a phrase is marked as one piece)."""
         tokens, text = self.tokens[name], self.fields[name]
-        starts, ends = tokens.starts, tokens.ends
-        out, cursor, closing = [], starts[first], -1
-        for index in range(first, last + 1):
-            out.append(text[cursor:starts[index]])
+        spans = tokens.spans(first, last)
+        out, cursor, closing = [], spans[0][0], -1
+        for index, (start, end) in enumerate(spans, start=first):
+            out.append(text[cursor:start])
             if index in ends_of and closing < index:
                 out.append(marks[0])
                 closing = min(ends_of[index], last)
-            out.append(text[starts[index]:ends[index]])
+            out.append(text[start:end])
             if index == closing:
                 out.append(marks[1])
-            cursor = ends[index]
+            cursor = end
         if last == len(tokens) - 1:
             out.append(text[cursor:])
         body = re.sub(r"\s+", " ", "".join(out)).strip()
@@ -388,11 +392,13 @@ class Analysed:
 
 
 class _Sequence:
-    """A field's tokens (folded words or analysed tokens) with an index of where each is.
+    """A field's tokens (folded words or analysed tokens), with where each token looked for is.
 
     Tokens and the words they belong to are parallel lists rather than a list of pairs: a
     batch's explanations build hundreds of thousands of these, and pairs are objects the
-    garbage collector has to track and walk, strings and small integers are not."""
+    garbage collector has to track and walk, strings and small integers are not. Where a token
+    is, is found when it is first looked for, by the list's own search: an article is asked for
+    a few dozen of its few hundred distinct tokens, and indexing them all cost more than that."""
 
     def __init__(self, tokens: _Tokens, analysed: bool) -> None:
         # Several analysed tokens (CJK characters) may share a word.
@@ -400,19 +406,26 @@ class _Sequence:
                                   if analysed else tokens.words)
         self.words: Sequence[int] = ([index for index, each in enumerate(tokens.analysed)
                                       for _ in each] if analysed else range(len(tokens)))
-        self.positions: dict[str, list[int]] = {}
-        for position, token in enumerate(self.tokens):
-            found = self.positions.get(token)
-            if found is None:
-                self.positions[token] = [position]
-            else:
-                found.append(position)
+        self.distinct = frozenset(self.tokens)
+        self.positions: dict[str, list[int]] = {}  # of the tokens looked for so far
         self.vocabulary: list[str] | None = None  # sorted on the first prefix search
+
+    def places(self, token: str) -> list[int]:
+        """Where ``token`` is, in order."""
+        found = self.positions.get(token)
+        if found is None:
+            found = self.positions[token] = []
+            if token in self.distinct:
+                index, at = self.tokens.index, -1
+                for _ in range(self.tokens.count(token)):
+                    at = index(token, at + 1)
+                    found.append(at)
+        return found
 
     def _starting(self, prefix: str) -> list[str]:
         """The distinct tokens that start with ``prefix``, from the sorted vocabulary."""
         if self.vocabulary is None:
-            self.vocabulary = sorted(self.positions)
+            self.vocabulary = sorted(self.distinct)
         at = bisect.bisect_left(self.vocabulary, prefix)
         found = []
         while at < len(self.vocabulary) and self.vocabulary[at].startswith(prefix):
@@ -425,9 +438,9 @@ class _Sequence:
         last = len(tokens) - 1
         if last == 0 and prefix:
             starts = sorted(p for token in self._starting(tokens[0])
-                            for p in self.positions[token])
+                            for p in self.places(token))
         else:
-            starts = self.positions.get(tokens[0], [])
+            starts = self.places(tokens[0])
         mine, words = self.tokens, self.words
         places = []
         for start in starts:
