@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from alerts.prefilter import Reading, index_rules
+from alerts.query import Node
 from alerts.rules import PerRuleSet, Rule
 from storage import Analysed, Archive, Article, NewMatch
 from storage.analysis import Pattern, Patterns, analysed_tokens, words
@@ -25,9 +26,10 @@ from storage.schema import FTS_TOKENIZE
 
 CURSOR = "matcher"
 HIGHLIGHT = ("**", "**")
-# Reading a batch's vocabulary and looking its terms up costs about what running two or
-# three hundred rules does (measured): below this many, running each rule's query is faster.
-PREFILTER_FROM = 300
+# Reading a batch's vocabulary and looking its terms up costs about what running rules that hold
+# 3,000 terms (phrases and NEARs, counted rule by rule) does: with fewer, running each rule's own
+# query is faster (docs/benchmarks.md). The default pack holds some 70,000 in a few rules.
+PREFILTER_FROM = 3000
 # Articles matched together. A batch's explanations (every token of every article, located) are
 # its memory; from 100 articles on, a bigger batch is hardly faster (docs/benchmarks.md), while
 # 500 cost the crawling process some 70 MB more on whole news pages.
@@ -79,11 +81,11 @@ def match_batch(articles: Iterable[Article], rules: Sequence[Rule],
 
     With ``prefilter`` only the rules whose anchors occur in the batch are evaluated, compiled
     over the masks of their terms (see :mod:`alerts.prefilter`); without it every rule runs
-    its own FTS5 query. Both give the same matches; by default the first is used from
-    PREFILTER_FROM rules on.
+    its own FTS5 query. Both give the same matches; by default the first is used when the
+    rules hold PREFILTER_FROM terms or more.
     """
     if prefilter is None:
-        prefilter = len(rules) >= PREFILTER_FROM
+        prefilter = _terms_held(rules) >= PREFILTER_FROM
     with _collector_paused(), _BatchIndex(articles) as index:
         if not prefilter:
             found: Iterable[tuple[Rule, Sequence[int]]] = (
@@ -91,6 +93,16 @@ def match_batch(articles: Iterable[Article], rules: Sequence[Rule],
         else:
             found = index_rules(rules).run(index.db, "batch", index.rowids, index.readings)
         return index.explained(found, _looked_for(rules))
+
+
+def _term_count(rules: Sequence[Rule]) -> int:
+    def terms(node: Node) -> int:
+        return 1 if node.kind == "term" else sum(map(terms, node.children))
+    return sum(terms(rule.parsed.tree) for rule in rules)
+
+
+# How many terms FTS5 would run for a set of rules, one query a rule.
+_terms_held: PerRuleSet[int] = PerRuleSet(_term_count)
 
 
 def _patterns_of(rules: Sequence[Rule]) -> Patterns:

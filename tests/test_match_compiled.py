@@ -6,8 +6,8 @@ import gc
 
 import pytest
 
-from alerts import Rule, match_batch, prefilter
-from alerts.matcher import _BatchIndex
+from alerts import Rule, match_batch, matcher, prefilter
+from alerts.matcher import PREFILTER_FROM, _BatchIndex
 from alerts.prefilter import RuleIndex, _Together, _Vocabulary
 from alerts.rules import PerRuleSet
 from storage import Analysed, Article, Pattern
@@ -166,6 +166,20 @@ def test_what_is_built_of_a_rule_set_is_built_once_while_the_same_rules_come() -
     assert names(list(first)) == 1 and names([Rule(name="a0", query="PMI")]) == 3
     assert names(third) == 4 and names(first) == 5  # two sets are kept, the oldest goes
     assert len(built) == 5
+
+
+def test_rules_are_compiled_by_default_when_they_hold_many_terms_however_few_they_are(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    broad = Rule(name="broad", query=" OR ".join(f"kata{n}" for n in range(PREFILTER_FROM))
+                 + " OR Malaysia")
+    narrow = [Rule(name=f"r{n}", query=f"PMI AND (Malaysia OR kata{n})") for n in range(30)]
+    compiled: list[int] = []
+    real = matcher.index_rules
+    monkeypatch.setattr(matcher, "index_rules",
+                        lambda rules: compiled.append(len(rules)) or real(rules))
+    assert [m.article_id for _, m in match_batch(corpus(), [broad])] == [7]
+    assert len(match_batch(corpus(), narrow)) == 30
+    assert compiled == [1]  # the one broad rule, not the thirty narrow ones
 
 
 def test_the_collector_is_paused_for_a_batch_and_left_as_it_was() -> None:
