@@ -20,6 +20,7 @@ occur.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import NamedTuple
 
 
@@ -73,15 +74,21 @@ def cost(clause: Clause) -> float:
 
 
 def best(requirement: Requirement) -> Clause:
-    """The most selective clause of ``requirement``, to index the rule under."""
-    return min(requirement, key=lambda clause: (cost(clause), sorted(map(str, clause))))
+    """The most selective clause of ``requirement``, to index the rule under (of clauses that
+    cost the same, the first by their sorted anchors, so that the choice never depends on
+    the order of the query's terms)."""
+    costs = [cost(clause) for clause in requirement]
+    lowest = min(costs)
+    tied = [clause for clause, each in zip(requirement, costs, strict=True) if each == lowest]
+    return tied[0] if len(tied) == 1 else min(tied, key=lambda clause: sorted(map(str, clause)))
 
 
-def phrase(tokens: Iterable[str], analysed: bool, prefix: bool) -> Requirement:
-    """A phrase needs each of its tokens; the last one only as a prefix if ``prefix``."""
-    listed = list(tokens)
-    return tuple(frozenset({Anchor(token, analysed, prefix and n == len(listed) - 1)})
-                 for n, token in enumerate(listed))
+@lru_cache(maxsize=100_000)
+def phrase(tokens: tuple[str, ...], analysed: bool, prefix: bool) -> Requirement:
+    """A phrase needs each of its tokens; the last one only as a prefix if ``prefix``
+    (kept: a NEAR of alternatives writes the same phrases in each of its combinations)."""
+    return tuple(frozenset({Anchor(token, analysed, prefix and n == len(tokens) - 1)})
+                 for n, token in enumerate(tokens))
 
 
 def all_of(requirements: Iterable[Requirement]) -> Requirement:

@@ -389,7 +389,7 @@ class _Parser:
 
     def phrase(self, leaf: _Leaf, analysed: bool) -> Node:
         """The FTS5 phrase of a term; records it as a hit to explain unless negated."""
-        tokens = tuple(analyse_words(leaf.text) if analysed else words(leaf.text))
+        tokens = _tokens(leaf.text, analysed)
         phrase = '"' + " ".join(tokens) + '"' + ("*" if leaf.prefix else "")
         if not self.negated:
             fields = (leaf.field,) if leaf.field else FIELDS
@@ -402,6 +402,13 @@ class _Parser:
 def _without(kept: Node, excluded: Node) -> Node:
     """``kept NOT excluded``: what it needs is what ``kept`` needs (NOT never anchors)."""
     return Node("not", f"({kept.fts} NOT {excluded.fts})", kept.requirement, (kept, excluded))
+
+
+@lru_cache(maxsize=100_000)
+def _tokens(text: str, analysed: bool) -> tuple[str, ...]:
+    """A term's tokens as the index holds them (a NEAR of alternatives writes the same terms
+    in each of its combinations)."""
+    return tuple(analyse_words(text) if analysed else words(text))
 
 
 @lru_cache(maxsize=100_000)
