@@ -51,25 +51,27 @@ _COMMON = frozenset({
 })
 
 
-def estimated_share(anchor: Anchor) -> float:
-    """A guess at the share of news articles that hold ``anchor``; lower is more selective.
+def estimated_share(anchor: Anchor) -> int:
+    """A guess at how many of 10,000 news articles hold ``anchor``; lower is more selective.
 
     Only the choice of which clause indexes a rule depends on it, never whether the rule
-    matches: a poor guess costs speed, not matches.
+    matches: a poor guess costs speed, not matches. The guesses are whole numbers so that
+    clauses which cost the same compare equal, whatever order their anchors are added in.
     """
     token = anchor.token
     if anchor.prefix:
-        return min(1.0, 0.5 / len(token))  # "pen*" is in most texts, "penempat*" in few
+        return min(10_000, 5_000 // len(token))  # "pen*" is in most texts, "penempat*" in few
     if token in _COMMON:
-        return 0.9
+        return 9_000
     if token.isdigit():
-        return 0.3
-    share = 0.05 if len(token) <= 5 else 0.02
+        return 3_000
+    share = 500 if len(token) <= 5 else 200
     return share * 2 if anchor.analysed else share  # a root stands for all its forms
 
 
-def cost(clause: Clause) -> float:
-    """How many articles are expected to satisfy ``clause``: the sum of its anchors' shares."""
+def cost(clause: Clause) -> int:
+    """How many of 10,000 articles are expected to satisfy ``clause``: the sum of its
+    anchors' shares."""
     return sum(estimated_share(anchor) for anchor in clause)
 
 

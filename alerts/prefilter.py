@@ -94,7 +94,7 @@ class RuleIndex:
             slot = slots.get(node.fts)
             if slot is None:
                 slot = slots[node.fts] = len(self.terms)
-                anchors = frozenset(node.anchors)
+                anchors = node.anchors
                 self.terms.append(_Term(node.fts, anchors if anchors <= self.verified else None))
             return f"t[{slot}]"
         parts = [self._expression(child, slots) for child in node.children]
@@ -305,7 +305,7 @@ def _members(mask: int, rowids: Sequence[int]) -> list[int]:
 def _anchors_of(node: Node) -> frozenset[Anchor]:
     """The anchors of every term of ``node``, those under NOT included."""
     if node.kind == "term":
-        return frozenset(node.anchors)
+        return node.anchors
     return frozenset().union(*(_anchors_of(child) for child in node.children))
 
 

@@ -160,9 +160,9 @@ class Node:
     children: tuple[Node, ...] = ()
 
     @cached_property
-    def anchors(self) -> tuple[Anchor, ...]:
+    def anchors(self) -> frozenset[Anchor]:
         """Every anchor the node's requirement names."""
-        return tuple(dict.fromkeys(anchor for clause in self.requirement for anchor in clause))
+        return frozenset().union(*self.requirement)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 import alerts
-from bench.match_trees import copied, exported, matcher
+import storage
+from bench.match_trees import copied, exported, in_turn, matcher, parser_of
 from storage import Article
 
 
@@ -30,6 +31,14 @@ def test_another_revision_is_imported_beside_this_tree_and_matches_alike(
         now = matcher(alerts.match_batch, corpus, rules)()
         then = matcher(then_alerts.match_batch, copied(corpus, then_storage.Article),
                        copied(rules, then_alerts.Rule))()
+        # Both parsers start cold on every run, as in a process that has just started.
+        queries = [rule.query for rule in rules]
+        now_parse = parser_of(alerts, storage, queries)
+        assert now_parse() == parser_of(then_alerts, then_storage, queries)() == [
+            rule.parsed.fts for rule in rules]
+        cold = alerts.query._tokens.cache_info()
+        now_parse()
+        assert alerts.query._tokens.cache_info() == cold and cold.misses
         assert now == then == {("pmi", 1, ("PMI",), "Jenazah **PMI** asal NTB dipulangkan dari"
                                 " Malaysia"), ("jenazah", 1, ("jenazah", "~pulang"), "**Jenazah**"
                                 " pekerja migran asal Lombok **dipulangkan** dari Sabah.")}
@@ -37,3 +46,12 @@ def test_another_revision_is_imported_beside_this_tree_and_matches_alike(
         sys.path.remove(str(tmp_path))
         for name in [name for name in sys.modules if name.startswith("then_")]:
             del sys.modules[name]
+
+
+def test_each_tree_goes_first_every_other_turn() -> None:
+    order: list[str] = []
+    then, now = (lambda: order.append("then")), (lambda: order.append("now"))
+    for turn in range(4):
+        old, new = in_turn(then, now, turn)
+        assert old >= 0 and new >= 0
+    assert order == ["then", "now", "now", "then", "then", "now", "now", "then"]

@@ -165,7 +165,11 @@ def test_what_is_built_of_a_rule_set_is_built_once_while_the_same_rules_come() -
     # The same rules in another list are the same set; equal rules are another one.
     assert names(list(first)) == 1 and names([Rule(name="a0", query="PMI")]) == 3
     assert names(third) == 4 and names(first) == 5  # two sets are kept, the oldest goes
-    assert len(built) == 5
+    changed = list(first)
+    assert names(changed) == 5
+    changed[1] = third[1]  # the last set, changed in place, is another one
+    assert names(changed) == 6 and names(first) == 5
+    assert len(built) == 6
 
 
 def test_rules_are_compiled_by_default_when_they_hold_many_terms_however_few_they_are(

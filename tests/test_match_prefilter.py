@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from itertools import permutations
+
 import pytest
 
 from alerts import Rule, parse
+from alerts.anchors import Anchor, best, cost, estimated_share
 from alerts.matcher import _BatchIndex, match_batch
 from alerts.prefilter import RuleIndex, _present
 from bench.eval_rules import load, pack
@@ -31,6 +34,21 @@ def requirement(query: str) -> list[list[str]]:
 ])
 def test_requirement_is_what_an_article_must_hold(query: str, needed: list[list[str]]) -> None:
     assert requirement(query) == needed
+
+
+def test_clauses_that_cost_the_same_tie_whatever_order_their_anchors_come_in() -> None:
+    # Sets iterate in an order that changes from process to process: a cost summed in
+    # floating point could tell these apart by a rounding error one time and not the next.
+    crews = frozenset(Anchor(token) for token in
+                      ("abk", "anak", "awak", "crew", "fishermen", "fishers"))
+    flags = frozenset(Anchor(token) for token in
+                      ("asing", "kapal", "kru", "ikan", "berbendera", "flagged"))
+    for clause in (crews, flags):
+        shares = [estimated_share(anchor) for anchor in clause]
+        assert {sum(order) for order in permutations(shares)} == {cost(clause)}
+    assert cost(crews) == cost(flags)
+    # A tie goes to the clause whose anchors sort first, in whichever order they are listed.
+    assert best((crews, flags)) == best((flags, crews)) == crews
 
 
 def articles_of(items: list[dict[str, object]]) -> list[Article]:
