@@ -11,6 +11,8 @@
     calo NEAR/5 TKI           within 5 words of each other
     (calo OR sponsor) NEAR/5 (TKI OR PMI)
                               any of the first within 5 words of any of the second
+    calo NEAR/5 ~berangkat    one ~term (or CJK term) makes the whole NEAR compare word
+                              forms: calo also finds percaloan (explained as ~calo)
     title:deportasi           only in the title (also title:(a OR b))
     EPS-TOPIK, G-to-G, SLOM+3 words joined by punctuation are phrases: "eps topik"
     特定技能, 고용허가제        Chinese, Japanese and Korean terms match inside longer runs
@@ -393,7 +395,10 @@ class _Parser:
         phrase = '"' + " ".join(tokens) + '"' + ("*" if leaf.prefix else "")
         if not self.negated:
             fields = (leaf.field,) if leaf.field else FIELDS
-            label = ("~" if leaf.analysed else "") + leaf.text
+            # A word compared in the analysed columns (beside a ~term in a NEAR) matches any
+            # form of its root, and its explanation says so: "dipekerjakan" hits "pekerja".
+            forms = leaf.analysed or (analysed and not has_cjk(leaf.text))
+            label = ("~" if forms else "") + leaf.text
             self.terms.append(Term(label, phrase, _pattern(tokens, analysed, leaf.prefix,
                                                            fields)))
         return Node("term", phrase, anchors.phrase(tokens, analysed, leaf.prefix))

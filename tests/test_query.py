@@ -178,3 +178,17 @@ def test_search_explains_each_hit(filled: Archive) -> None:
     assert "**ditempatkan**" in hits[7].snippet
     assert hits[5].terms == ("pekerja migran",)
     assert "**pekerja migran**" in hits[5].snippet
+
+
+def test_a_word_beside_a_word_form_in_a_near_is_compared_and_explained_as_word_forms(
+        filled: Archive) -> None:
+    # The analysed columns hold roots only: one ~term takes the whole NEAR there, and the
+    # explanation must not claim "dipekerjakan" hit an article that says "pekerja".
+    assert ids(filled, "dipekerjakan NEAR/3 ditempatkan") == []
+    query = parse("dipekerjakan NEAR/3 ~tempat")
+    assert query.labels == ("~dipekerjakan", "~tempat")
+    [hit] = filled.search(query.fts, terms=query.labelled_patterns)
+    assert hit.id == 7 and hit.terms == ("~dipekerjakan", "~tempat")
+    assert "**pekerja** **ditempatkan**" in hit.snippet
+    # Japanese, Chinese and Korean terms are compared there as they are written.
+    assert parse("特定技能 NEAR/5 ~pekerja").labels == ("特定技能", "~pekerja")
