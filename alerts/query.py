@@ -12,7 +12,8 @@
     (calo OR sponsor) NEAR/5 (TKI OR PMI)
                               any of the first within 5 words of any of the second
     calo NEAR/5 ~berangkat    one ~term (or CJK term) makes the whole NEAR compare word
-                              forms: calo also finds percaloan (explained as ~calo)
+                              forms: calo also finds percaloan (explained as ~calo);
+                              a prefix there must start a root (deport*, not penempat*)
     title:deportasi           only in the title (also title:(a OR b))
     EPS-TOPIK, G-to-G, SLOM+3 words joined by punctuation are phrases: "eps topik"
     特定技能, 고용허가제        Chinese, Japanese and Korean terms match inside longer runs
@@ -303,6 +304,14 @@ class _Parser:
         # Exact words and word forms live in different columns: if one term needs the
         # analysed column, the whole NEAR is compared there.
         analysed = any(leaf.analysed or has_cjk(leaf.text) for leaf in leaves)
+        for leaf in leaves:
+            # There a prefix is read as the start of a root: "deport*" still finds dideportasi,
+            # but "penempat*" would be "tempat*", any place.
+            if analysed and leaf.prefix and _tokens(leaf.text, True) != _tokens(leaf.text, False):
+                root = " ".join(_tokens(leaf.text, True))
+                self.fail(f"{leaf.token.text!r} beside word forms in a NEAR would be read as "
+                          f"{root + '*'!r}; write a whole word's forms instead (as in "
+                          "~penempatan) or name the words", leaf.token)
         phrases = [self.phrase(leaf, analysed) for leaf in leaves]
         columns = _columns(leaves[0].field, analysed)
         return Node("term", f"{columns} : NEAR({' '.join(p.fts for p in phrases)}, {distance})",

@@ -89,6 +89,8 @@ def test_terms_exclude_negated_ones() -> None:
     ("title:(text:a)", 7, "can never match"),
     ("~ TKI", 0, "'~' must be followed"),
     ("~penempat*", 0, "cannot be combined"),
+    ("penempat* NEAR/5 ~kirim", 0, "would be read as 'tempat*'"),
+    ("~kirim NEAR/5 (TKI OR penempat*)", 22, "would be read as 'tempat*'"),
     ("TKI * PMI", 4, "no letters or digits"),
     ("   ", 0, "empty"),
     ("TKI OR", 6, "ends where"),
@@ -190,5 +192,7 @@ def test_a_word_beside_a_word_form_in_a_near_is_compared_and_explained_as_word_f
     [hit] = filled.search(query.fts, terms=query.labelled_patterns)
     assert hit.id == 7 and hit.terms == ("~dipekerjakan", "~tempat")
     assert "**pekerja** **ditempatkan**" in hit.snippet
+    # A prefix there is the start of a root: it stays one unless the analyser would cut it.
+    assert parse("deport* NEAR/5 ~pulang").labels == ("~deport*", "~pulang")
     # Japanese, Chinese and Korean terms are compared there as they are written.
     assert parse("特定技能 NEAR/5 ~pekerja").labels == ("特定技能", "~pekerja")
