@@ -30,9 +30,11 @@ article is relevant if it has any topic, predicted relevant if any rule matches.
 from __future__ import annotations
 
 import json
+import math
 import sys
 import tomllib
 from pathlib import Path
+from statistics import NormalDist
 from typing import Any
 
 from alerts import Rule, default_rule_pack, match_batch
@@ -53,6 +55,8 @@ SPENT5 = DATA.with_name("rule_eval_heldout5.jsonl")
 SPENT = tuple(DATA.with_name(f"rule_eval_heldout{n}.jsonl")
               for n in ("", 3, 4, *range(6, BLIND_FROM), *SPENT_AMONG_BLIND))
 RELABELLED = DATA.with_name("relabelled.jsonl")
+# How sure a score is: the 95 % Wilson interval of a share (of alerts right, of stories found).
+CONFIDENCE = 0.95
 
 
 def load(path: Path = DATA) -> list[dict[str, Any]]:
@@ -87,7 +91,7 @@ def predict(items: list[dict[str, Any]], rules: list[Rule]) -> dict[str, set[str
 
 
 def score(items: list[dict[str, Any]], predicted: dict[str, set[str]],
-          topic: str | None) -> dict[str, float]:
+          topic: str | None) -> dict[str, Any]:
     """Precision and recall for one topic (None: any topic, i.e. whether to alert at all)."""
     def relevant(item: dict[str, Any]) -> bool:
         return bool(item["topics"]) if topic is None else topic in item["topics"]
@@ -102,18 +106,37 @@ def score(items: list[dict[str, Any]], predicted: dict[str, set[str]],
     traps = sum(1 for i in items if i["trap"] and fired(i))
     return {"precision": tp / (tp + fp) if tp + fp else 1.0,
             "recall": tp / (tp + fn) if tp + fn else 1.0,
+            "precision_interval": interval(tp, tp + fp),
+            "recall_interval": interval(tp, tp + fn),
             "relevant": tp + fn, "fired": tp + fp, "traps_fired": traps}
 
 
+def interval(successes: int, total: int, confidence: float = CONFIDENCE) -> list[float]:
+    """The Wilson score interval of the share ``successes / total``: where the share on
+    texts like these would lie, given how few there were ([0, 1] for none).
+
+    A blind set of a few hundred texts holds a hundred stories of a topic, and 0.88 of 130
+    (0.81-0.92) cannot be told from 0.9: the interval says so where a point estimate does not.
+    """
+    if not total:
+        return [0.0, 1.0]
+    z = NormalDist().inv_cdf((1 + confidence) / 2)
+    share, spread = successes / total, z * z / total
+    centre = (share + spread / 2) / (1 + spread)
+    half = z * math.sqrt(share * (1 - share) / total + spread / (4 * total)) / (1 + spread)
+    return [0.0 if successes == 0 else centre - half,
+            1.0 if successes == total else centre + half]
+
+
 def scores(items: list[dict[str, Any]],
-           predicted: dict[str, set[str]]) -> dict[str, dict[str, float]]:
+           predicted: dict[str, set[str]]) -> dict[str, dict[str, Any]]:
     """Scores per topic and overall ("any") of one pack's matches on ``items``."""
     topics = sorted({t for item in items for t in item["topics"]})
     return {topic or "any": score(items, predicted, topic) for topic in [None, *topics]}
 
 
 def report(items: list[dict[str, Any]],
-           source: Path | None = None) -> dict[str, dict[str, dict[str, float]]]:
+           source: Path | None = None) -> dict[str, dict[str, dict[str, Any]]]:
     """Scores per topic and overall, with and without word forms."""
     return {label: scores(items, predict(items, pack(stemming, source)))
             for label, stemming in (("stemming", True), ("exact", False))}
@@ -160,11 +183,15 @@ def table(name: str, items: list[dict[str, Any]], source: Path | None = None) ->
     result = report(items, source)
     print(f"{name}: {len(items)} articles, {sum(1 for i in items if i['topics'])} on topic, "
           f"{sum(1 for i in items if i['trap'])} traps")
-    print(f"{'topic':30} {'P stem':>7} {'R stem':>7} {'P exact':>8} {'R exact':>8} {'n':>4}")
+    print(f"{'topic':30} {'P stem':>7} {'R stem':>7} {'P exact':>8} {'R exact':>8} {'n':>4}"
+          f"  {CONFIDENCE:.0%} intervals, stem: P, R")
     for topic, stem in result["stemming"].items():
         exact = result["exact"][topic]
+        low, high = (f"{stem[f'{kind}_interval'][0]:.2f}-{stem[f'{kind}_interval'][1]:.2f}"
+                     for kind in ("precision", "recall"))
         print(f"{topic:30} {stem['precision']:7.2f} {stem['recall']:7.2f} "
-              f"{exact['precision']:8.2f} {exact['recall']:8.2f} {stem['relevant']:4}")
+              f"{exact['precision']:8.2f} {exact['recall']:8.2f} {stem['relevant']:4}"
+              f"  {low}, {high}")
 
 
 def chosen_pack(argv: list[str]) -> Path | str | None:

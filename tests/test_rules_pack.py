@@ -16,11 +16,13 @@ from bench.eval_rules import (
     SPENT5,
     chosen_pack,
     chosen_set,
+    interval,
     load,
     pack,
     predict,
     relabelled,
     report,
+    score,
     scores,
 )
 from storage import Article
@@ -155,6 +157,25 @@ def test_every_plain_term_an_explanation_lists_is_in_the_article_as_written() ->
                     if not occurs_as_written(label, articles[match.article_id - 1]):
                         wrong.append((rule.name, match.article_id, label))
     assert checked > 10000 and wrong == []
+
+
+@pytest.mark.parametrize(("successes", "total", "expected"), [
+    # Newcombe (1998), "Two-sided confidence intervals for the single proportion", table I.
+    (81, 263, (0.2553, 0.3662)), (15, 148, (0.0624, 0.1605)), (0, 20, (0.0, 0.1611)),
+    (1, 29, (0.0061, 0.1718)), (29, 29, (0.883, 1.0)), (0, 0, (0.0, 1.0))])
+def test_scores_carry_their_95_percent_wilson_intervals(
+        successes: int, total: int, expected: tuple[float, float]) -> None:
+    assert [round(bound, 4) for bound in interval(successes, total)] == list(expected)
+
+
+def test_a_topic_scored_on_few_texts_says_how_unsure_it_is() -> None:
+    items = [{"id": str(n), "topics": ["t"] if n < 10 else [], "trap": False}
+             for n in range(20)]
+    fired = {str(n): {"t"} if n < 9 or n == 19 else set() for n in range(20)}
+    result = score(items, fired, "t")
+    assert (result["precision"], result["recall"]) == (0.9, 0.9)
+    low, high = result["recall_interval"]
+    assert low < 0.6 and high > 0.98  # nine of ten: anything from chance to nearly all
 
 
 def test_development_ids_are_unique() -> None:
