@@ -306,8 +306,9 @@ class _Parser:
         analysed = any(leaf.analysed or has_cjk(leaf.text) for leaf in leaves)
         for leaf in leaves:
             # There a prefix is read as the start of a root: "deport*" still finds dideportasi,
-            # but "penempat*" would be "tempat*", any place.
-            if analysed and leaf.prefix and _tokens(leaf.text, True) != _tokens(leaf.text, False):
+            # but "penempat*" would be "tempat*", any place (CJK is split, never cut).
+            if (analysed and leaf.prefix and not has_cjk(leaf.text)
+                    and _tokens(leaf.text, True) != _tokens(leaf.text, False)):
                 root = " ".join(_tokens(leaf.text, True))
                 self.fail(f"{leaf.token.text!r} beside word forms in a NEAR would be read as "
                           f"{root + '*'!r}; write a whole word's forms instead (as in "

@@ -194,5 +194,6 @@ def test_a_word_beside_a_word_form_in_a_near_is_compared_and_explained_as_word_f
     assert "**pekerja** **ditempatkan**" in hit.snippet
     # A prefix there is the start of a root: it stays one unless the analyser would cut it.
     assert parse("deport* NEAR/5 ~pulang").labels == ("~deport*", "~pulang")
+    assert parse("TKI NEAR/5 特定*").labels == ("~TKI", "特定*")
     # Japanese, Chinese and Korean terms are compared there as they are written.
     assert parse("特定技能 NEAR/5 ~pekerja").labels == ("特定技能", "~pekerja")
