@@ -5,7 +5,7 @@
     PMI OR TKI                either
     TKI NOT "palang merah"    the first without the second (also: TKI AND NOT ...)
     (Jepang OR Korea) kaigo   grouping
-    penempat*                 prefix
+    penempat*                 prefix (also "pekerja migr"*, a phrase ending in one)
     ~penempatan               every word form of the root: penempatan, ditempatkan,
                               menempatkan, penempatannya (also ~"kirim pekerja")
     calo NEAR/5 TKI           within 5 words of each other
@@ -45,7 +45,7 @@ _TOKEN = re.compile(
     r"""(?P<space>\s+)
       | (?P<lparen>\()
       | (?P<rparen>\))
-      | (?P<phrase>~?"[^"]*"?)
+      | (?P<phrase>~?"[^"]*(?:"\*?)?)
       | (?P<near>NEAR/\d+\b)
       | (?P<field>[A-Za-z_]+:)
       | (?P<word>[^\s()"]+)""",
@@ -143,7 +143,8 @@ def tokenize(query: str) -> list[Token]:
         text = found.group()
         if kind == "space":
             continue
-        if kind == "phrase" and (len(text.lstrip("~")) < 2 or not text.endswith('"')):
+        body = text.lstrip("~").removesuffix("*")
+        if kind == "phrase" and (len(body) < 2 or not body.endswith('"')):
             raise QuerySyntaxError("this phrase has no closing quote; add a '\"' where it "
                                    "ends", query, found.start())
         if kind == "word" and text in _OPERATORS:
@@ -383,9 +384,11 @@ class _Parser:
         text = text.lstrip("~")
         if analysed and not text:
             self.fail("'~' must be followed directly by a word or phrase: ~penempatan", token)
-        if token.kind == "phrase":
-            text = text[1:-1]
-        prefix = token.kind == "word" and text.endswith("*")
+        if token.kind == "phrase":  # "pekerja migr"* ends in a prefix, written as pekerja migr*
+            prefix = text.endswith("*")
+            text = text[1:-2] + "*" if prefix else text[1:-1]
+        else:
+            prefix = text.endswith("*")
         if analysed and prefix:
             self.fail("'~' (word forms) and '*' (prefix) cannot be combined; use one", token)
         if not words(text):

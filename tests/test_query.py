@@ -197,3 +197,16 @@ def test_a_word_beside_a_word_form_in_a_near_is_compared_and_explained_as_word_f
     assert parse("TKI NEAR/5 特定*").labels == ("~TKI", "特定*")
     # Japanese, Chinese and Korean terms are compared there as they are written.
     assert parse("特定技能 NEAR/5 ~pekerja").labels == ("特定技能", "~pekerja")
+
+
+def test_a_phrase_can_end_in_a_prefix(filled: Archive) -> None:
+    assert ids(filled, '"pekerja migr"*') == [5]
+    assert ids(filled, '"pekerja migr"') == []
+    query = parse('"pekerja migr"* NEAR/3 prioritas')
+    assert query.labels == ("pekerja migr*", "prioritas")
+    [hit] = filled.search(query.fts, terms=query.labelled_patterns)
+    assert "**pekerja migran** jadi **prioritas**" in hit.snippet
+    for broken, position in (('"pekerja migr*', 0), ('TKI ""*', 4)):
+        with pytest.raises(QuerySyntaxError) as caught:
+            parse(broken)
+        assert caught.value.position == position
