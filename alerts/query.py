@@ -387,6 +387,9 @@ class _Parser:
         if token.kind == "phrase":  # "pekerja migr"* ends in a prefix, written as pekerja migr*
             prefix = text.endswith("*")
             text = text[1:-2] + "*" if prefix else text[1:-1]
+            if not prefix and text.rstrip().endswith("*"):
+                self.fail(f"inside quotes '*' is not a prefix; put it after the closing quote:"
+                          f" \"{text.rstrip()[:-1]}\"*", token)
         else:
             prefix = text.endswith("*")
         if analysed and prefix:

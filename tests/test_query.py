@@ -89,6 +89,7 @@ def test_terms_exclude_negated_ones() -> None:
     ("title:(text:a)", 7, "can never match"),
     ("~ TKI", 0, "'~' must be followed"),
     ("~penempat*", 0, "cannot be combined"),
+    ('TKI "penempat*"', 4, 'after the closing quote: "penempat"*'),
     ("penempat* NEAR/5 ~kirim", 0, "would be read as 'tempat*'"),
     ("~kirim NEAR/5 (TKI OR penempat*)", 22, "would be read as 'tempat*'"),
     ("TKI * PMI", 4, "no letters or digits"),
