@@ -60,7 +60,7 @@ def estimated_share(anchor: Anchor) -> int:
     """
     token = anchor.token
     if anchor.prefix:
-        return min(10_000, 5_000 // len(token))  # "pen*" is in most texts, "penempat*" in few
+        return 5_000 // len(token)  # "pen*" is in most texts, "penempat*" in few
     if token in _COMMON:
         return 9_000
     if token.isdigit():
