@@ -44,8 +44,9 @@ DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "rule_eval.jsonl
 BLIND_FROM = 75  # the held-out sets from this one on are blind, the earlier ones spent
 BLIND_UNTIL = 101  # the newest held-out set
 # Spent while the sets around them stay blind: h87-h89 studied for the twenty-third revision's
-# last round, h90-h92 for the twenty-fourth's, h93-h95 for the twenty-fifth's.
-SPENT_AMONG_BLIND = (87, 88, 89, 90, 91, 92, 93, 94, 95)
+# last round, h90-h92 for the twenty-fourth's, h93-h95 for the twenty-fifth's, h96-h98 for the
+# twenty-sixth's.
+SPENT_AMONG_BLIND = (87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98)
 BLIND = tuple(DATA.with_name(f"rule_eval_heldout{n}.jsonl")
               for n in range(BLIND_FROM, BLIND_UNTIL + 1) if n not in SPENT_AMONG_BLIND)
 # Relabelled in place under the guide before it was spent: its record holds the new labels.
