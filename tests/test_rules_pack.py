@@ -119,7 +119,6 @@ AWAITING_REVISION = {
     ("h96-183", "pekerja-migran"),  # a foreign-flagged boat carrying 1.2 tonnes of meth off Aceh
     ("h96-197", "pekerja-migran"),  # a foreign bulk carrier detained at Tanjung Priok
     ("h96-197", "perlindungan-kasus"),
-    ("h96-197", "kerja-sama-ketenagakerjaan"),
     ("h98-088", "pekerja-migran"),  # a Korean-owned shoe factory in Jepara hires 5,000
     ("h98-088", "penempatan"),
     ("h98-191", "pekerja-migran"),  # Lombok Tengah sends 80 residents to Kalimantan plantations
