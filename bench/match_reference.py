@@ -104,7 +104,7 @@ def pantau(corpus: Sequence[Article], rules: Sequence[Rule]) -> Callable[[], int
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000, help="articles matched")
-    parser.add_argument("--rules", type=int, default=10000, help="rules on each side")
+    parser.add_argument("--rules", type=int, default=10000, help="rules in each of the three runs")
     parser.add_argument("--turns", type=int, default=7, help="timed turns of all three")
     options = parser.parse_args()
     corpus = articles(options.articles)
