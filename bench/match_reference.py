@@ -33,9 +33,9 @@ import sqlite3
 import statistics
 from collections.abc import Callable, Sequence
 
-from alerts import Rule, match_batch
+from alerts import match_batch
 from bench.match_speed import articles
-from bench.match_trees import BATCH, cpu
+from bench.match_trees import BATCH, counter, cpu
 from bench.rule_generator import PLACES, TOPICS, generated_rules
 from storage import Article
 from storage.schema import FTS_TOKENIZE
@@ -92,15 +92,6 @@ def reference(corpus: Sequence[Article], rules: Sequence[str]) -> Callable[[], i
     return run
 
 
-def pantau(corpus: Sequence[Article], rules: Sequence[Rule]) -> Callable[[], int]:
-    """Pantau's matcher over ``corpus`` in batches, giving how many matches it found (each
-    with its terms and snippet, as the daemon records them)."""
-    def run() -> int:
-        return sum(len(match_batch(corpus[first:first + BATCH], rules))
-                   for first in range(0, len(corpus), BATCH))
-    return run
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000, help="articles matched")
@@ -110,7 +101,7 @@ def main() -> None:
     corpus = articles(options.articles)
     runs = {"one term": reference(corpus, simple_rules(options.rules, terms=1)),
             "two terms": reference(corpus, simple_rules(options.rules, terms=2)),
-            "Pantau": pantau(corpus, generated_rules(options.rules))}
+            "Pantau": counter(match_batch, corpus, generated_rules(options.rules))}
     found = {name: run() for name, run in runs.items()}
     print(f"{options.articles} articles, batches of {BATCH}, {options.rules:,} rules each:"
           f" the references find {found['one term']:,} and {found['two terms']:,} (rule,"

@@ -9,11 +9,11 @@ articles (bench/match_speed.py's) and rule sets: the default pack of this tree a
 generated rules (bench/rule_generator.py). The script first checks that both find the very same
 matches, terms and snippets included (terms without the "~" that marks word forms: since
 6d98d0b a word compared as word forms beside a ~term in a NEAR is listed as ~word, which
-earlier trees listed plain); then each turn times both, one after the other, and
-the ratio of each turn's two times is reported. A shared machine's busy moments slow both sides
-of a turn alike, which two separate runs cannot promise. Parsing the pack, which every process
-does once before it matches, is compared the same way, each turn with the parsers' caches
-emptied, as in a process that has just started.
+earlier trees listed plain); then each turn times both, one after the other, each run only
+counting its matches (see ``counter``), and the ratio of each turn's two times is reported. A
+shared machine's busy moments slow both sides of a turn alike, which two separate runs cannot
+promise. Parsing the pack, which every process does once before it matches, is compared the
+same way, each turn with the parsers' caches emptied, as in a process that has just started.
 """
 
 from __future__ import annotations
@@ -84,6 +84,18 @@ def matcher(match_batch: Callable[..., Any], corpus: Sequence[Any],
     return run
 
 
+def counter(match_batch: Callable[..., Any], corpus: Sequence[Any],
+            ruleset: Sequence[Any]) -> Callable[[], int]:
+    """A run over ``corpus`` in batches, compiled, giving how many matches it found: what is
+    timed. Keeping every match (as :func:`matcher` does, to compare two trees' answers) leaves
+    hundreds of thousands of objects for the garbage collector to walk between batches, which
+    took up to half of a run's time here; the daemon keeps none of them."""
+    def run() -> int:
+        return sum(len(match_batch(corpus[first:first + BATCH], ruleset, prefilter=True))
+                   for first in range(0, len(corpus), BATCH))
+    return run
+
+
 def parser_of(alerts_package: ModuleType, storage_package: ModuleType,
               queries: Sequence[str]) -> Callable[[], list[str]]:
     """A cold parse of ``queries`` by a tree's parser, giving their FTS5 expressions."""
@@ -147,12 +159,15 @@ def main() -> None:
               f" {statistics.median(ratios):.2f}x as fast (median of {options.turns} turns;"
               f" {min(ratios):.2f}x-{max(ratios):.2f}x)")
         for name, ruleset in rulesets.items():
-            now = matcher(alerts.match_batch, corpus, copied(ruleset, alerts.Rule))
-            then = matcher(then_alerts.match_batch, then_corpus,
-                           copied(ruleset, then_alerts.Rule))
-            found = now()
-            if then() != found:
+            now_rules = copied(ruleset, alerts.Rule)
+            then_rules = copied(ruleset, then_alerts.Rule)
+            found = matcher(alerts.match_batch, corpus, now_rules)()
+            if matcher(then_alerts.match_batch, then_corpus, then_rules)() != found:
                 raise SystemExit(f"{name}: the two trees find different matches")
+            matches = len(found)
+            del found  # not to be walked by the collector while the runs are timed
+            now = counter(alerts.match_batch, corpus, now_rules)
+            then = counter(then_alerts.match_batch, then_corpus, then_rules)
             gc.collect()
             ratios, rates = [], []
             for turn in range(options.turns):
@@ -161,7 +176,7 @@ def main() -> None:
                 rates.append((options.articles / old, options.articles / new))
             best_old = max(old for old, _ in rates)
             best_new = max(new for _, new in rates)
-            print(f"{name:>13}: {len(found)} matches; articles/s, best turn: {best_old:.0f} then,"
+            print(f"{name:>13}: {matches} matches; articles/s, best turn: {best_old:.0f} then,"
                   f" {best_new:.0f} now; this tree {statistics.median(ratios):.2f}x as fast"
                   f" (median of {options.turns} turns; {min(ratios):.2f}x-{max(ratios):.2f}x)")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import alerts
 import storage
-from bench.match_trees import copied, exported, in_turn, matcher, parser_of
+from bench.match_trees import copied, counter, exported, in_turn, matcher, parser_of
 from storage import Article
 
 
@@ -39,6 +39,10 @@ def test_another_revision_is_imported_beside_this_tree_and_matches_alike(
         cold = alerts.query._tokens.cache_info()
         now_parse()
         assert alerts.query._tokens.cache_info() == cold and cold.misses
+        # What is timed counts the very matches the check compares, in each tree.
+        assert counter(alerts.match_batch, corpus, rules)() == len(now) == counter(
+            then_alerts.match_batch, copied(corpus, then_storage.Article),
+            copied(rules, then_alerts.Rule))()
         assert now == then == {("pmi", 1, frozenset({"PMI"}), "Jenazah **PMI** asal NTB"
                                 " dipulangkan dari Malaysia"), ("jenazah", 1, frozenset(
                                     {"jenazah", "pulang"}), "**Jenazah** pekerja migran asal"
