@@ -80,13 +80,18 @@ def pack(stemming: bool = True, source: Path | None = None) -> list[Rule]:
     return [Rule(**table) for table in tables]
 
 
+def as_articles(items: list[dict[str, Any]]) -> list[Article]:
+    """The labelled texts as articles to match, numbered from 1 in their order."""
+    return [Article(url=f"eval:{n}", canonical_url=f"eval:{n}", source="eval",
+                    title=str(item["title"]), text=str(item["text"]),
+                    language=str(item["language"]), id=n)
+            for n, item in enumerate(items, start=1)]
+
+
 def predict(items: list[dict[str, Any]], rules: list[Rule]) -> dict[str, set[str]]:
     """For each item id, the names of the rules that match it."""
-    articles = [Article(url=f"eval:{n}", canonical_url=f"eval:{n}", source="eval",
-                        title=item["title"], text=item["text"], language=item["language"],
-                        id=n) for n, item in enumerate(items, start=1)]
     found: dict[str, set[str]] = {item["id"]: set() for item in items}
-    for rule, match in match_batch(articles, rules):
+    for rule, match in match_batch(as_articles(items), rules):
         found[items[match.article_id - 1]["id"]].add(rule.name)
     return found
 
@@ -188,11 +193,11 @@ def table(name: str, items: list[dict[str, Any]], source: Path | None = None) ->
           f"  {CONFIDENCE:.0%} intervals, stem: P, R")
     for topic, stem in result["stemming"].items():
         exact = result["exact"][topic]
-        low, high = (f"{stem[f'{kind}_interval'][0]:.2f}-{stem[f'{kind}_interval'][1]:.2f}"
-                     for kind in ("precision", "recall"))
+        precision, recall = (f"{stem[f'{kind}_interval'][0]:.2f}-{stem[f'{kind}_interval'][1]:.2f}"
+                             for kind in ("precision", "recall"))
         print(f"{topic:30} {stem['precision']:7.2f} {stem['recall']:7.2f} "
               f"{exact['precision']:8.2f} {exact['recall']:8.2f} {stem['relevant']:4}"
-              f"  {low}, {high}")
+              f"  {precision}, {recall}")
 
 
 def chosen_pack(argv: list[str]) -> Path | str | None:

@@ -10,7 +10,7 @@ from alerts import Rule, parse
 from alerts.anchors import Anchor, best, cost, estimated_share
 from alerts.matcher import _BatchIndex, match_batch
 from alerts.prefilter import RuleIndex, _present
-from bench.eval_rules import load, pack
+from bench.eval_rules import as_articles, load, pack
 from bench.rule_generator import generated_rules
 from storage import Article
 
@@ -51,13 +51,6 @@ def test_clauses_that_cost_the_same_tie_whatever_order_their_anchors_come_in() -
     assert best((crews, flags)) == best((flags, crews)) == crews
 
 
-def articles_of(items: list[dict[str, object]]) -> list[Article]:
-    return [Article(url=f"eval:{n}", canonical_url=f"eval:{n}", source="eval",
-                    title=str(item["title"]), text=str(item["text"]),
-                    language=str(item["language"]), id=n)
-            for n, item in enumerate(items, start=1)]
-
-
 def both_ways(articles: list[Article], rules: list[Rule]) -> set[tuple[object, ...]]:
     """The matches (with explanations) found with and without pre-filtering, if the same."""
     found = [{(rule.name, match.article_id, match.terms, match.snippet)
@@ -68,7 +61,7 @@ def both_ways(articles: list[Article], rules: list[Rule]) -> set[tuple[object, .
 
 
 def test_prefiltering_finds_the_same_matches_on_the_labelled_set() -> None:
-    articles = articles_of(load())
+    articles = as_articles(load())
     assert len(both_ways(articles, pack())) >= 100
 
 
@@ -77,7 +70,7 @@ def test_prefiltering_finds_the_same_matches_for_many_generated_rules() -> None:
     queries = " ".join(rule.query for rule in rules)
     for feature in ("NEAR/", "title:", "~", "*", "特定技能", "고용허가제", " NOT "):
         assert feature in queries  # the rules exercise every part of the language
-    articles = articles_of(load())
+    articles = as_articles(load())
     matches = both_ways(articles, rules)
     assert len(matches) >= 500
     # ... and the filter did skip rules, and of the terms of those it kept FTS5 looked up

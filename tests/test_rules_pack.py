@@ -14,6 +14,7 @@ from bench.eval_rules import (
     DATA,
     SPENT,
     SPENT5,
+    as_articles,
     chosen_pack,
     chosen_set,
     interval,
@@ -152,17 +153,14 @@ def occurs_as_written(label: str, article: Article) -> bool:
 def test_every_plain_term_an_explanation_lists_is_in_the_article_as_written() -> None:
     # A term listed without "~" claims its very words hit; one compared as word forms (beside
     # a ~term in a NEAR) must say so, or "dipekerjakan" is reported for "pekerja".
-    articles = [Article(url=f"eval:{n}", canonical_url=f"eval:{n}", source="eval",
-                        title=str(item["title"]), text=str(item["text"]),
-                        language=str(item["language"]), id=n)
-                for n, item in enumerate(load()[:800], start=1)]
+    texts = as_articles(load()[:800])
     checked, wrong = 0, []
-    for first in range(0, len(articles), 100):
-        for rule, match in match_batch(articles[first:first + 100], shipped()):
+    for first in range(0, len(texts), 100):
+        for rule, match in match_batch(texts[first:first + 100], shipped()):
             for label in match.terms:
                 if not label.startswith("~"):
                     checked += 1
-                    if not occurs_as_written(label, articles[match.article_id - 1]):
+                    if not occurs_as_written(label, texts[match.article_id - 1]):
                         wrong.append((rule.name, match.article_id, label))
     assert checked > 10000 and wrong == []
 
